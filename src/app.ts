@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { ConnectSessionKnexStore } from 'connect-session-knex';
+import { pinoHttp } from 'pino-http';
+import { createAuthService } from './auth/auth.service.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { createPassport } from './auth/passport.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { localeMiddleware } from './http/locale.js';
+import { installRenderer } from './http/render.js';
+import type { AppDeps } from './modules/module.js';
+import { modules } from './modules/registry.js';
+import { PUBLIC_DIR, ROOT, VIEWS_DIR } from './paths.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the Express application from its dependencies; starts nothing. */
+export function createApp(deps: AppDeps): Express {
+  const { config, db, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('views', VIEWS_DIR);
+  app.set('view engine', 'ejs');
+  app.set('view cache', config.isProduction);
+  app.set('uploadLimitLabel', `${Math.round(config.uploads.maxBytes / 1024 / 1024)} MB`);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url?.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: {
+        ignore: (req) => (req.url ?? '').startsWith('/public/') || (req.url ?? '').startsWith('/vendor/'),
+      },
+    }),
+  );
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          styleSrcAttr: ["'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+          frameSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          ...(config.isProduction ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.isProduction,
+      crossOriginEmbedderPolicy: false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+
+  const staticOpts = { maxAge: config.isProduction ? '7d' : 0, index: false, fallthrough: true };
+  app.use('/public', express.static(PUBLIC_DIR, staticOpts));
+  app.use('/vendor/bootstrap', express.static(path.join(ROOT, 'node_modules/bootstrap/dist'), staticOpts));
+  app.use(
+    '/vendor/fonts',
+    express.static(path.join(ROOT, 'node_modules/@fontsource/noto-sans-arabic/files'), staticOpts),
+  );
+
+  app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
+
+  app.use(
+    session({
+      name: 'masar.sid',
+      secret: config.sessionSecret,
+      store: new ConnectSessionKnexStore({
+        knex: db,
+        createTable: false,
+        cleanupInterval: config.env === 'test' ? 0 : 10 * 60_000,
+      }),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.isProduction,
+        maxAge: config.sessionIdleMinutes * 60_000,
+      },
+    }),
+  );
+  const auth = createAuthService(db, config, deps.clock);
+  const passport = createPassport(db, auth);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(localeMiddleware(config));
+  installRenderer(
+    app,
+    config,
+    modules.flatMap((m) => m.nav ?? []),
+  );
+
+  app.use(authRoutes({ db, passport, config }));
+  for (const m of modules) if (m.routes) app.use(m.routes(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

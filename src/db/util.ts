@@ -1,0 +1,21 @@
+import type { Conn } from './knex.js';
+
+/** The id of a row inserted with `.returning('id')`, on SQLite and PostgreSQL alike. */
+export function idOf(rows: unknown[]): number {
+  const r = rows[0];
+  return Number(typeof r === 'object' && r !== null ? (r as { id: number }).id : r);
+}
+
+/** Inserts one row and returns its id. */
+export async function insertOne(db: Conn, table: string, row: Record<string, unknown>): Promise<number> {
+  return idOf(await db(table).insert(row).returning('id'));
+}
+
+/** Escapes a user's search text for LIKE (with ESCAPE '\'). */
+export function likePattern(q: string): string {
+  return '%' + q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+}
+
+export function bool(v: unknown): boolean {
+  return v === true || v === 1 || v === '1' || v === 't';
+}

@@ -1,0 +1,33 @@
+import type { TFunction } from 'i18next';
+import type { CurrentUser } from './auth/current-user.js';
+import type { Locale } from './i18n/locales.js';
+
+declare global {
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends CurrentUser {}
+    interface Request {
+      locale: Locale;
+      t: TFunction;
+      /** Set by the CSRF check in the route chain. */
+      csrfVerified?: boolean;
+    }
+    interface Response {
+      /** Renders a view inside the layout. */
+      page(view: string, model?: Record<string, unknown>, status?: number): void;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    flash?: {
+      type: 'success' | 'danger' | 'warning' | 'info';
+      key: string;
+      params?: Record<string, unknown>;
+    }[];
+    returnTo?: string;
+  }
+}
+
+export {};
