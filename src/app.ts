@@ -116,7 +116,12 @@ export function createApp(deps: AppDeps): Express {
     app,
     config,
     modules.flatMap((m) => m.nav ?? []),
+    modules.flatMap((m) => (m.pageLocals ? [m.pageLocals(deps)] : [])),
   );
+
+  // Contributions modules make to shared pages: dashboard widgets and project-page tabs.
+  app.locals.widgets = modules.flatMap((m) => m.widgets ?? []).sort((a, b) => a.order - b.order);
+  app.locals.projectTabs = modules.flatMap((m) => m.projectTabs ?? []).sort((a, b) => a.order - b.order);
 
   app.use(authRoutes({ db, passport, config }));
   for (const m of modules) if (m.routes) app.use(m.routes(deps));

@@ -41,7 +41,12 @@ function withQuery(req: Request) {
  * `res.page(view, model)` renders a view, then the layout around it. Every view gets the same
  * helpers: t, locale, dir, user, csrf token, formatting, the navigation for the user's role.
  */
-export function installRenderer(app: Express, config: Config, nav: NavItem[]) {
+export function installRenderer(
+  app: Express,
+  config: Config,
+  nav: NavItem[],
+  pageLocals: ((req: Request) => Promise<Record<string, unknown>>)[] = [],
+) {
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.page = (view, model = {}, status = 200) => {
       const locale = req.locale;
@@ -67,13 +72,20 @@ export function installRenderer(app: Express, config: Config, nav: NavItem[]) {
         errors: (model.errors as Record<string, unknown> | undefined) ?? {},
         values: (model.values as Record<string, unknown> | undefined) ?? {},
       };
-      app.render(view, { ...res.locals, ...locals }, (err, body) => {
-        if (err) return next(err);
-        app.render('layouts/main', { ...res.locals, ...locals, body, view }, (err2, html) => {
-          if (err2) return next(err2);
-          res.status(status).type('html').send(html);
-        });
-      });
+      const extra =
+        req.user && pageLocals.length ? Promise.all(pageLocals.map((f) => f(req))) : Promise.resolve([]);
+      extra
+        .then((parts) => {
+          const all = Object.assign({ ...res.locals }, ...parts, locals);
+          app.render(view, all, (err, body) => {
+            if (err) return next(err);
+            app.render('layouts/main', { ...all, body, view }, (err2, html) => {
+              if (err2) return next(err2);
+              res.status(status).type('html').send(html);
+            });
+          });
+        })
+        .catch(next);
     };
     next();
   });

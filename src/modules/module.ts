@@ -1,8 +1,11 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { Logger } from 'pino';
+import type { CurrentUser } from '../auth/current-user.js';
+import type { Role } from '../auth/roles.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import type { NavItem } from '../http/render.js';
+import type { Locale } from '../i18n/locales.js';
 
 /** What every module receives: dependencies are passed in, never imported as globals. */
 export interface AppDeps {
@@ -13,11 +16,37 @@ export interface AppDeps {
   clock: () => Date;
 }
 
+/** A card on the role dashboards, contributed by the module that owns its data. */
+export interface DashboardWidget {
+  id: string;
+  roles: readonly Role[];
+  /** Position on the dashboard, low first. */
+  order: number;
+  /** The EJS partial that renders it (receives `widget` = what load returned, plus the page locals). */
+  view: string;
+  /** The widget's data for this user, or null to leave it out. Keep it to a constant number of queries. */
+  load(deps: AppDeps, user: CurrentUser, locale: Locale): Promise<Record<string, unknown> | null>;
+}
+
+/** A tab on the project page, contributed by the module that owns it. */
+export interface ProjectTab {
+  key: string;
+  /** Message key of the tab's label. */
+  label: string;
+  /** The tab's path under /projects/:id (empty for the overview). */
+  path: string;
+  order: number;
+}
+
 /** A feature's one public door to the application. */
 export interface MasarModule {
   name: string;
   routes?(deps: AppDeps): Router;
   nav?: NavItem[];
+  widgets?: DashboardWidget[];
+  projectTabs?: ProjectTab[];
+  /** Values every page needs from this module (e.g. the unread notification count). One query at most. */
+  pageLocals?(deps: AppDeps): (req: Request) => Promise<Record<string, unknown>>;
   /** Work done once when the server starts (sweeps, background timers); returns a stopper. */
   onStart?(deps: AppDeps): Promise<(() => void) | void>;
 }

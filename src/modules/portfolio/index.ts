@@ -1,0 +1,20 @@
+import type { MasarModule } from '../module.js';
+import { refreshStaleProjects } from './portfolio.health.js';
+
+export * from './portfolio.rules.js';
+export { refreshProjects, refreshStaleProjects } from './portfolio.health.js';
+
+export const portfolioModule: MasarModule = {
+  name: 'portfolio',
+  /** "Late" depends on the date: derived project health is refreshed at start-up and every hour. */
+  async onStart(deps) {
+    const run = () =>
+      refreshStaleProjects(deps.db, deps.clock(), deps.config.health).catch((err: unknown) =>
+        deps.logger.error({ err }, 'health refresh failed'),
+      );
+    await run();
+    const timer = setInterval(run, 3600_000);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};

@@ -1,0 +1,3 @@
+import type { MasarModule } from '../module.js';
+
+export const programsModule: MasarModule = { name: 'programs' };

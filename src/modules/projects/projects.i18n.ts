@@ -1,0 +1,3 @@
+import { bilingual } from '../../i18n/bilingual.js';
+
+export const messages = bilingual({}, {});

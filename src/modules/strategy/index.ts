@@ -1,0 +1,3 @@
+import type { MasarModule } from '../module.js';
+
+export const strategyModule: MasarModule = { name: 'strategy' };
