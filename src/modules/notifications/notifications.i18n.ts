@@ -1,3 +1,51 @@
 import { bilingual } from '../../i18n/bilingual.js';
 
-export const messages = bilingual({}, {});
+export const messages = bilingual(
+  {
+    title: 'Notifications',
+    empty: 'You have no notifications.',
+    unread: 'Unread',
+    read: 'Read',
+    all: 'All',
+    onlyUnread: 'Unread only',
+    markRead: 'Mark read',
+    markAllRead: 'Mark all read',
+    open: 'Open',
+    markedRead: 'Notification marked read.',
+    allRead: 'All notifications marked read.',
+    received: 'Received',
+    notification: 'Notification',
+    status: 'Status',
+    listLabel: 'Your notifications, newest first',
+    unreadBadge: '{{count}} unread',
+    email: {
+      greeting: 'Dear {{name}},',
+      open: 'Open in Masar',
+      footer:
+        'This message was sent by Masar, the project portfolio management system. You receive it because of your role in a governance decision.',
+    },
+  },
+  {
+    title: 'الإشعارات',
+    empty: 'لا توجد لديك إشعارات.',
+    unread: 'غير مقروء',
+    read: 'مقروء',
+    all: 'الكل',
+    onlyUnread: 'غير المقروءة فقط',
+    markRead: 'تعليم كمقروء',
+    markAllRead: 'تعليم الكل كمقروء',
+    open: 'فتح',
+    markedRead: 'تم تعليم الإشعار كمقروء.',
+    allRead: 'تم تعليم جميع الإشعارات كمقروءة.',
+    received: 'تاريخ الاستلام',
+    notification: 'الإشعار',
+    status: 'الحالة',
+    listLabel: 'إشعاراتك، الأحدث أولاً',
+    unreadBadge: '{{count}} غير مقروءة',
+    email: {
+      greeting: 'السيد/السيدة {{name}} المحترم/ة،',
+      open: 'الفتح في مسار',
+      footer: 'أُرسلت هذه الرسالة من نظام مسار لإدارة محفظة المشاريع، لدورك في قرار من قرارات الحوكمة.',
+    },
+  },
+);
