@@ -220,3 +220,35 @@ export function nextMilestoneDate(milestones: MilestoneFacts[]): string | null {
   const open = milestones.filter((m) => !isDone(m)).map((m) => m.forecastDate ?? m.plannedDate);
   return open.length ? open.sort()[0] : null;
 }
+
+/** Sums over a program's projects, as one SQL aggregate returns them. */
+export interface RollupTotals {
+  projects: number;
+  budgetPlanned: number;
+  budgetActual: number;
+  /** Σ progressPct × budgetPlanned */
+  progressTimesBudget: number;
+  /** Σ progressPct */
+  progressSum: number;
+  green: number;
+  amber: number;
+  red: number;
+}
+
+/** The same roll-up as `programRollup`, from sums computed in SQL (lists never load every project). */
+export function programRollupFromTotals(t: RollupTotals): ProgramRollup {
+  const progress =
+    t.projects === 0
+      ? 0
+      : t.budgetPlanned > 0
+        ? t.progressTimesBudget / t.budgetPlanned
+        : t.progressSum / t.projects;
+  return {
+    projects: t.projects,
+    progressPct: progress,
+    budgetPlanned: t.budgetPlanned,
+    budgetActual: t.budgetActual,
+    budgetVariance: t.budgetPlanned - t.budgetActual,
+    health: { green: t.green, amber: t.amber, red: t.red },
+  };
+}

@@ -1,0 +1,86 @@
+import type { Request, Router } from 'express';
+import { anyUser, routes } from '../../http/access.js';
+import { sendExport, type ExportFormat } from '../../http/export.js';
+import { isoDay } from './portfolio.rules.js';
+import type { AppDeps } from '../module.js';
+import { projectExportColumns } from './portfolio.export.js';
+import {
+  allProjects,
+  filterOptions,
+  programsWithRollups,
+  projectPage,
+  type ProjectFilter,
+  type ProjectSort,
+} from './portfolio.repository.js';
+import { parseProjectListQuery, type ProjectListQuery } from './portfolio.schema.js';
+import { HEALTHS, PHASES, PROJECT_STATUSES } from './portfolio.values.js';
+
+export const PAGE_SIZE = 25;
+
+function filterOf(q: ProjectListQuery): ProjectFilter {
+  return {
+    q: q.q,
+    program: q.program,
+    phase: q.phase,
+    status: q.status,
+    health: q.health,
+    manager: q.manager,
+    sponsor: q.sponsor,
+  };
+}
+
+/** Sorting by a column: numbers and health read best worst-first, names and codes A to Z. */
+function sortOf(q: ProjectListQuery): ProjectSort {
+  return { key: q.sort ?? 'code', dir: q.dir ?? 'asc' };
+}
+
+/** The export's query string: the page's filters and sort, without the page number. */
+function exportQuery(req: Request): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query))
+    if (typeof v === 'string' && v !== '' && k !== 'page' && k !== 'lang') p.set(k, v);
+  const s = p.toString();
+  return s ? '?' + s : '';
+}
+
+export function portfolioRoutes(deps: AppDeps): Router {
+  const r = routes();
+
+  r.get('/portfolio', anyUser, async (req, res) => {
+    const user = req.user!;
+    const q = parseProjectListQuery(req.query);
+    const programs = await programsWithRollups(deps.db, user);
+    const list = await projectPage(deps.db, user, filterOf(q), sortOf(q), req.locale, q.page, PAGE_SIZE);
+    const options = await filterOptions(deps.db, user);
+    res.page('portfolio/index', {
+      title: req.t('portfolio:title'),
+      programs,
+      list,
+      filter: q,
+      sort: sortOf(q),
+      options,
+      phases: PHASES,
+      statuses: PROJECT_STATUSES,
+      healths: HEALTHS,
+      exportQuery: exportQuery(req),
+      filtered: Object.values(filterOf(q)).some((v) => v !== undefined),
+    });
+  });
+
+  for (const format of ['csv', 'xlsx'] as ExportFormat[]) {
+    r.get(`/portfolio/export.${format}`, anyUser, async (req, res) => {
+      const q = parseProjectListQuery(req.query);
+      const rows = await allProjects(deps.db, req.user!, filterOf(q), sortOf(q), req.locale);
+      await sendExport(
+        res,
+        format,
+        `masar-projects-${isoDay(deps.clock())}`,
+        projectExportColumns(req.t, req.locale),
+        rows,
+        { locale: req.locale, currency: deps.config.currency, sheetName: req.t('portfolio:exportSheet') },
+      );
+    });
+  }
+
+  return r.router;
+}

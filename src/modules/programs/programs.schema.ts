@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { choice, optionalDate, optionalId, optionalText, text, version } from '../../http/fields.js';
+import { code, endNotBeforeStart } from '../portfolio/portfolio.fields.js';
+import { PROGRAM_STATUSES } from '../portfolio/portfolio.values.js';
+
+const fields = {
+  code: code(),
+  nameEn: text(200),
+  nameAr: text(200),
+  descriptionEn: optionalText(4000),
+  descriptionAr: optionalText(4000),
+  sponsorId: optionalId(),
+  managerId: optionalId(),
+  plannedStart: optionalDate(),
+  plannedEnd: optionalDate(),
+  status: choice(PROGRAM_STATUSES),
+};
+
+export const createProgramSchema = z
+  .object(fields)
+  .superRefine(endNotBeforeStart('plannedStart', 'plannedEnd'));
+export type CreateProgramInput = z.output<typeof createProgramSchema>;
+
+export const updateProgramSchema = z
+  .object({ ...fields, version: version() })
+  .superRefine(endNotBeforeStart('plannedStart', 'plannedEnd'));
+export type UpdateProgramInput = z.output<typeof updateProgramSchema>;
