@@ -327,6 +327,7 @@ describe('documents: upload, store, download, access', () => {
       (v) => v.original_name,
     );
     expect(names).to.have.members(['passwd.txt', 'تقريرtxt.exe.txt', 'abc.csv']);
+    // eslint-disable-next-line no-control-regex
     for (const n of names) expect(n).to.not.match(/[/\\\u202a-\u202e\u2066-\u2069\u0000-\u001f]/);
   });
 

@@ -19,8 +19,8 @@ export const MAX_NAME_LENGTH = 200;
 
 // C0 and C1 controls, DEL, bidirectional embeddings/overrides/isolates and marks, zero-width and
 // other invisible format characters that could disguise a name ("invoice\u202Efdp.exe").
-// eslint-disable-next-line no-control-regex
 const UNSAFE =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 const SEPARATORS = /[/\\]/g;
 const WINDOWS_RESERVED = /[<>:"|?*]/g;
