@@ -3,6 +3,15 @@ import { bilingual } from '../../i18n/bilingual.js';
 export const messages = bilingual(
   {
     nav: { settings: 'Approval settings', holidays: 'Public holidays', delegations: 'Delegations' },
+    weekday: {
+      sun: 'Sunday',
+      mon: 'Monday',
+      tue: 'Tuesday',
+      wed: 'Wednesday',
+      thu: 'Thursday',
+      fri: 'Friday',
+      sat: 'Saturday',
+    },
     tab: 'Approvals',
     kind: {
       gate: 'Phase gate',
@@ -303,6 +312,15 @@ export const messages = bilingual(
   },
   {
     nav: { settings: 'إعدادات الموافقات', holidays: 'العطل الرسمية', delegations: 'التفويضات' },
+    weekday: {
+      sun: 'الأحد',
+      mon: 'الاثنين',
+      tue: 'الثلاثاء',
+      wed: 'الأربعاء',
+      thu: 'الخميس',
+      fri: 'الجمعة',
+      sat: 'السبت',
+    },
     tab: 'الموافقات',
     kind: {
       gate: 'بوابة مرحلة',
