@@ -85,6 +85,8 @@ export const messages = bilingual(
       empty: '“{{name}}” is empty.',
       badType:
         '“{{name}}” is not an accepted type. Accepted: {{accepted}} (checked from the file’s content, not its name).',
+      mismatch:
+        '“{{name}}” was refused: its name says one type but its content is {{kind}}. Accepted: {{accepted}}.',
       infected:
         '“{{name}}” was refused: the virus scanner found malware in it. The attempt has been recorded.',
       scannerDown:
