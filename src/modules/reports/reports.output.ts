@@ -1,0 +1,96 @@
+import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import type { CurrentUser } from '../../auth/current-user.js';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/knex.js';
+import { translator } from '../../i18n/index.js';
+import { pick, type Locale } from '../../i18n/locales.js';
+import { ReportAborted, ReportPdf } from '../../pdf/writer.js';
+import type { ReportSection } from '../module.js';
+
+/** Who a report is built for, in which language, and when. */
+export interface ReportEnv {
+  db: Db;
+  config: Config;
+  reader: CurrentUser;
+  locale: Locale;
+  now: Date;
+  /** Sections other modules add to portfolio and program reports. */
+  sections: readonly ReportSection[];
+}
+
+/** A report whose data has been checked (visibility) and whose pages can now be written. */
+export interface PreparedReport {
+  title: string;
+  subtitle?: string;
+  /** ASCII file name for Content-Disposition, e.g. masar-project-GOV-01-2026-11-28-en.pdf. */
+  fileName: string;
+  keywords: string[];
+  render(w: ReportPdf): Promise<void>;
+}
+
+export function readerName(env: ReportEnv): string {
+  return pick(env.locale, env.reader.nameAr, env.reader.nameEn);
+}
+
+/** Keeps file names to safe ASCII (codes are free text to the database). */
+export function safePart(s: string): string {
+  return (
+    s
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'x'
+  );
+}
+
+export interface WriteResult {
+  pages: number;
+}
+
+/**
+ * Writes a prepared report into `out` as pdfkit produces it. When `out` goes away early (the
+ * client disconnected) building stops at the next batch of rows and the promise rejects with
+ * ReportAborted.
+ */
+export async function writeReport(
+  env: ReportEnv,
+  report: PreparedReport,
+  out: Writable,
+): Promise<WriteResult> {
+  const t = translator(env.locale);
+  const w = new ReportPdf({
+    locale: env.locale,
+    t,
+    title: report.title,
+    subtitle: report.subtitle,
+    readerName: readerName(env),
+    generatedAt: env.now,
+    currency: env.config.currency,
+    keywords: report.keywords,
+  });
+  const done = finished(out);
+  let closedEarly = false;
+  const onClose = () => {
+    if (!out.writableFinished) {
+      closedEarly = true;
+      w.abort();
+    }
+  };
+  out.once('close', onClose);
+  w.doc.pipe(out);
+  try {
+    await report.render(w);
+    if (closedEarly) throw new ReportAborted();
+    const pages = w.finish();
+    await done;
+    return { pages };
+  } catch (err) {
+    w.abort();
+    w.doc.unpipe(out);
+    if (!out.destroyed) out.destroy();
+    await done.catch(() => undefined);
+    throw closedEarly ? new ReportAborted() : err;
+  } finally {
+    out.off('close', onClose);
+  }
+}

@@ -1,0 +1,152 @@
+import type { Request, Response, Router } from 'express';
+import { actorOf } from '../../http/actor.js';
+import { allow, anyUser, routes } from '../../http/access.js';
+import { NotFoundError, ValidationError } from '../../http/errors.js';
+import { flash } from '../../http/flash.js';
+import { paramId } from '../../http/validate.js';
+import { isoDay } from '../portfolio/portfolio.rules.js';
+import type { AppDeps } from '../module.js';
+import { preparePortfolioReport } from './portfolio-report.js';
+import { prepareProjectReport } from './project-report.js';
+import { canReadSnapshots, canTakeSnapshot, SNAPSHOT_READERS } from './reports.policy.js';
+import { ReportAborted } from '../../pdf/writer.js';
+import { visiblePrograms, visibleProjects } from './reports.repository.js';
+import { writeReport, type PreparedReport, type ReportEnv } from './reports.output.js';
+import { centerQuerySchema, snapshotNameSchema, type CenterQuery } from './reports.schema.js';
+import { contributedSections } from './reports.sections.js';
+import { listSnapshots, readSnapshot, takeSnapshot } from './reports.service.js';
+
+/** RFC 6266 / RFC 5987: an ASCII fallback and the UTF-8 form of the same name. */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export function reportsRoutes(deps: AppDeps): Router {
+  const { db, config, logger } = deps;
+  const r = routes();
+
+  const envOf = async (req: Request): Promise<ReportEnv> => ({
+    db,
+    config,
+    reader: req.user!,
+    locale: req.locale,
+    now: deps.clock(),
+    sections: await contributedSections(),
+  });
+
+  /** Streams a prepared report; a client that leaves early only stops the build. */
+  const send = async (req: Request, res: Response, env: ReportEnv, report: PreparedReport) => {
+    res.status(200);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', contentDisposition(report.fileName));
+    res.setHeader('Cache-Control', 'private, no-store');
+    try {
+      await writeReport(env, report, res);
+    } catch (err) {
+      if (err instanceof ReportAborted) return;
+      logger.error({ err, reqId: req.id }, 'report generation failed while streaming');
+    }
+  };
+
+  const center = async (req: Request, res: Response, q: Partial<CenterQuery>, status = 200, errors = {}) => {
+    const user = req.user!;
+    const [programs, projects, snapshots] = await Promise.all([
+      visiblePrograms(db, user),
+      visibleProjects(db, user),
+      canReadSnapshots(user.role) ? listSnapshots(db) : Promise.resolve(null),
+    ]);
+    res.page(
+      'reports/index',
+      {
+        title: req.t('reports:center.title'),
+        programs,
+        projects,
+        snapshots,
+        canTakeSnapshot: canTakeSnapshot(user.role),
+        thisMonth: isoDay(deps.clock()).slice(0, 7),
+        values: {
+          scope: q.scope ?? 'portfolio',
+          program: q.program ?? '',
+          project: q.project ?? '',
+          lang: q.lang ?? req.locale,
+        },
+        errors,
+      },
+      status,
+    );
+  };
+
+  r.get('/reports', anyUser, async (req, res) => {
+    const parsed = centerQuerySchema.safeParse(req.query);
+    await center(req, res, parsed.success ? parsed.data : {});
+  });
+
+  // The center's form is a GET: it sends the reader to the PDF of the chosen scope and language.
+  r.get('/reports/download', anyUser, async (req, res) => {
+    const parsed = centerQuerySchema.safeParse(req.query);
+    if (!parsed.success) {
+      const err = new ValidationError({ scope: [{ key: 'validation:choice' }] });
+      return center(req, res, {}, 422, err.fieldErrors);
+    }
+    const q = parsed.data;
+    const lang = `?lang=${q.lang ?? req.locale}`;
+    if (q.scope === 'portfolio') return res.redirect(303, `/reports/portfolio.pdf${lang}`);
+    if (q.scope === 'program') {
+      if (!q.program) return center(req, res, q, 422, { program: [{ key: 'reports:center.pickProgram' }] });
+      return res.redirect(303, `/reports/programs/${Number(q.program)}.pdf${lang}`);
+    }
+    if (!q.project) return center(req, res, q, 422, { project: [{ key: 'reports:center.pickProject' }] });
+    return res.redirect(303, `/reports/projects/${Number(q.project)}.pdf${lang}`);
+  });
+
+  r.get('/reports/portfolio.pdf', anyUser, async (req, res) => {
+    const env = await envOf(req);
+    await send(req, res, env, await preparePortfolioReport(env, { kind: 'portfolio' }));
+  });
+
+  r.get('/reports/programs/:id.pdf', anyUser, async (req, res) => {
+    const env = await envOf(req);
+    const programId = paramId(req.params.id);
+    await send(req, res, env, await preparePortfolioReport(env, { kind: 'program', programId }));
+  });
+
+  r.get('/reports/projects/:id.pdf', anyUser, async (req, res) => {
+    const env = await envOf(req);
+    await send(req, res, env, await prepareProjectReport(env, paramId(req.params.id)));
+  });
+
+  // Snapshots hold the whole portfolio: only whole-portfolio roles see them (others: 404).
+  r.get('/reports/snapshots/:name', allow(...SNAPSHOT_READERS), async (req, res) => {
+    const name = snapshotNameSchema.safeParse(req.params.name);
+    if (!name.success) throw new NotFoundError();
+    const found = await readSnapshot(db, config, name.data.month, name.data.locale);
+    if (!found) throw new NotFoundError();
+    res.status(200);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader(
+      'Content-Disposition',
+      contentDisposition(`masar-portfolio-snapshot-${found.row.month}-${found.row.locale}.pdf`),
+    );
+    res.setHeader('Content-Length', String(found.bytes.length));
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Content-SHA256', found.row.sha256);
+    res.end(found.bytes);
+  });
+
+  r.post('/reports/snapshots', allow(...SNAPSHOT_READERS), async (req, res) => {
+    const result = await takeSnapshot(
+      { db, config, clock: deps.clock, sections: await contributedSections() },
+      actorOf(req),
+    );
+    flash(
+      req,
+      result.created.length ? 'reports:snapshots.taken' : 'reports:snapshots.exists',
+      { month: result.month },
+      result.created.length ? 'success' : 'info',
+    );
+    res.redirect(303, '/reports');
+  });
+
+  return r.router;
+}
