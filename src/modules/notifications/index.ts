@@ -17,10 +17,13 @@ export const notificationsModule: MasarModule = {
   name: 'notifications',
   routes(deps) {
     setMailConfig(deps.config);
+    // Tests drain the outbox themselves (a drain after the last commit would outlive the test's database).
     if (!mailSenderFor(deps.db))
       registerMailSender(
         deps.db,
-        createMailSender(deps.db, deps.logger, defaultSend(deps.config), deps.clock),
+        createMailSender(deps.db, deps.logger, defaultSend(deps.config), deps.clock, {
+          kickAfterCommit: deps.config.env !== 'test',
+        }),
       );
     return notificationsRoutes(deps);
   },

@@ -70,6 +70,8 @@ export interface MailSender {
   drain(): Promise<number>;
   /** Starts a drain soon, without waiting for it. */
   kick(): void;
+  /** Called when a transaction that queued mail commits (kicks unless turned off). */
+  afterCommit(): void;
   /** Resolves when no drain is running (tests). */
   idle(): Promise<void>;
   /** Drains on a timer until the returned function is called. */
@@ -81,7 +83,9 @@ export function createMailSender(
   logger: Logger,
   send: SendFn,
   clock: () => Date = () => new Date(),
+  options: { kickAfterCommit?: boolean } = {},
 ): MailSender {
+  const kickAfterCommit = options.kickAfterCommit ?? true;
   let running: Promise<number> | null = null;
   let again = false;
 
@@ -173,6 +177,9 @@ export function createMailSender(
     kick() {
       void sender.drain();
     },
+    afterCommit() {
+      if (kickAfterCommit) sender.kick();
+    },
     async idle() {
       while (running) await running;
     },
@@ -203,5 +210,5 @@ export function mailSenderFor(conn: Conn): MailSender | undefined {
 }
 
 export function kickSendersFor(conn: Conn): void {
-  mailSenderFor(conn)?.kick();
+  mailSenderFor(conn)?.afterCommit();
 }
