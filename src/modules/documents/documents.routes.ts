@@ -38,7 +38,8 @@ export function documentsRoutes(deps: AppDeps, svc: DocumentsService = createDoc
     maxFiles: MAX_FILES_PER_UPLOAD,
   });
   const accepted = deps.config.uploads.allowedTypes.map((k) => k.toUpperCase()).join(', ');
-  const limit = `${Math.round(deps.config.uploads.maxBytes / 1024 / 1024)} MB`;
+  // Isolated so "50 MB" keeps its order inside an Arabic sentence.
+  const limit = `\u2066${Math.round(deps.config.uploads.maxBytes / 1024 / 1024)} MB\u2069`;
   const categories = CATEGORIES;
 
   /** Refuses a request that may not upload here before its body is read (404 / 403). */
