@@ -43,16 +43,35 @@ export const date = () =>
 export const optionalDate = () =>
   z.preprocess(blankToUndefined, z.string().refine(validDate, 'validation:date').optional());
 
+// A blank field is "not given"; text becomes a number (NaN when it is not one). Only a missing or
+// non-numeric value gets these messages: a number out of range keeps zod's too_small / too_big
+// issue, which names the bound ("at most 100").
+const toNumber = (v: unknown) => {
+  const b = blankToUndefined(v);
+  return typeof b === 'string' ? Number(b.trim()) : b;
+};
+const numberError = (missing: string) => (iss: { code: string; input?: unknown }) =>
+  iss.code === 'invalid_type' ? (iss.input === undefined ? missing : 'validation:number') : undefined;
+
 export const int = (min: number, max: number) =>
   z.preprocess(
-    blankToUndefined,
-    z.coerce.number({ error: 'validation:required' }).int('validation:integer').min(min).max(max),
+    toNumber,
+    z
+      .number({ error: numberError('validation:required') })
+      .int('validation:integer')
+      .min(min)
+      .max(max),
   );
 
 export const optionalInt = (min: number, max: number) =>
   z.preprocess(
-    blankToUndefined,
-    z.coerce.number({ error: 'validation:number' }).int('validation:integer').min(min).max(max).optional(),
+    toNumber,
+    z
+      .number({ error: numberError('validation:number') })
+      .int('validation:integer')
+      .min(min)
+      .max(max)
+      .optional(),
   );
 
 /** A database id in a path, query or select: a positive integer or nothing matches. */
