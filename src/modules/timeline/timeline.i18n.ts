@@ -1,3 +1,66 @@
 import { bilingual } from '../../i18n/bilingual.js';
 
-export const messages = bilingual({}, {});
+export const messages = bilingual(
+  {
+    title: 'Timeline',
+    programTitle: 'Timeline: {{program}}',
+    intro: 'Planned and forecast or actual spans of the projects you can see, with their milestones.',
+    program: 'Program',
+    allPrograms: 'All programs',
+    desc: 'A Gantt chart from {{from}} to {{to}}: one row per project with its planned span, its actual or forecast span, milestones as diamonds by state, and a line at today. The same facts are in the data table below.',
+    dataTable: 'Show the timeline as a table',
+    tableCaption: 'Projects and milestones on this page of the timeline',
+    projectHeading: 'Timeline',
+    projectTitle: 'Timeline of {{project}}',
+    projectDesc:
+      'A Gantt chart of the project’s planned and forecast or actual span, then each milestone: its planned date as a hollow diamond and its forecast or actual date as a diamond coloured by state, with a line at today. The milestones table above has the same facts.',
+    plannedOn: '{{name}}: planned {{date}}',
+    markerTitle: '{{name}}: {{state}}, {{date}}',
+    columns: {
+      project: 'Project',
+      planned: 'Planned',
+      actual: 'Actual',
+      health: 'Health',
+      milestones: 'Milestones (expected date, state)',
+    },
+    legend: {
+      label: 'Key to the timeline',
+      planned: 'Planned',
+      actual: 'Actual',
+      forecast: 'Forecast',
+      today: 'Today',
+      plannedMilestone: 'Planned milestone date',
+    },
+  },
+  {
+    title: 'الجدول الزمني',
+    programTitle: 'الجدول الزمني: {{program}}',
+    intro: 'الفترات المخططة والمتوقعة أو الفعلية للمشاريع المتاحة لك، مع معالمها الرئيسية.',
+    program: 'البرنامج',
+    allPrograms: 'جميع البرامج',
+    desc: 'مخطط جانت من {{from}} إلى {{to}}: صف لكل مشروع يبيّن فترته المخططة وفترته الفعلية أو المتوقعة، والمعالم الرئيسية على شكل معيّنات ملوّنة حسب وضعها، وخطاً عند تاريخ اليوم. الجدول أدناه يتضمن المعلومات نفسها.',
+    dataTable: 'عرض الجدول الزمني كجدول بيانات',
+    tableCaption: 'المشاريع والمعالم الرئيسية في هذه الصفحة من الجدول الزمني',
+    projectHeading: 'الجدول الزمني',
+    projectTitle: 'الجدول الزمني لمشروع {{project}}',
+    projectDesc:
+      'مخطط جانت لفترة المشروع المخططة والفعلية أو المتوقعة، ثم كل معلم رئيسي: تاريخها المخطط بمعيّن مفرغ، وتاريخها المتوقع أو الفعلي بمعيّن ملوّن حسب وضعها، مع خط عند تاريخ اليوم. جدول المعالم الرئيسية أعلاه يتضمن المعلومات نفسها.',
+    plannedOn: '{{name}}: المخطط {{date}}',
+    markerTitle: '{{name}}: {{state}}، {{date}}',
+    columns: {
+      project: 'المشروع',
+      planned: 'المخطط',
+      actual: 'الفعلي',
+      health: 'الصحة',
+      milestones: 'المعالم الرئيسية (التاريخ المتوقع، الوضع)',
+    },
+    legend: {
+      label: 'مفتاح الجدول الزمني',
+      planned: 'المخطط',
+      actual: 'الفعلي',
+      forecast: 'المتوقع',
+      today: 'اليوم',
+      plannedMilestone: 'التاريخ المخطط للمعلم الرئيسي',
+    },
+  },
+);
