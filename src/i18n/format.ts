@@ -60,15 +60,20 @@ export function formatPercent(locale: Locale, pct: number | null | undefined): s
 }
 
 /** Minor-unit exponent per currency (BHD, KWD, OMR, JOD have three decimals). */
+const decimalsCache = new Map<string, number>();
 export function currencyDecimals(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    );
-  } catch {
-    return 2;
+  let d = decimalsCache.get(currency);
+  if (d === undefined) {
+    try {
+      d =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+          .maximumFractionDigits ?? 2;
+    } catch {
+      d = 2;
+    }
+    decimalsCache.set(currency, d);
   }
+  return d;
 }
 
 export function formatMoney(locale: Locale, minor: number | null | undefined, currency: string): string {
