@@ -86,11 +86,10 @@ export async function loadSummaries(
   th: Config['kpi'],
 ): Promise<Map<number, KpiSummary>> {
   const ids = kpis.map((k) => k.id);
-  const [targets, values, firstOn] = await Promise.all([
-    listTargets(conn, ids),
-    listCurrentMeasurements(conn, ids),
-    firstRecordedOn(conn, ids),
-  ]);
+  // One after the other: conn may be a transaction (one connection).
+  const targets = await listTargets(conn, ids);
+  const values = await listCurrentMeasurements(conn, ids);
+  const firstOn = await firstRecordedOn(conn, ids);
   const tBy = group(targets, (t) => t.kpiId);
   const vBy = group(values, (v) => v.kpiId);
   const out = new Map<number, KpiSummary>();
