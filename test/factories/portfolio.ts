@@ -110,3 +110,44 @@ export async function buildStatusReport(
 export async function addMember(db: Conn, projectId: number, userId: number) {
   await db('project_members').insert({ project_id: projectId, user_id: userId, added_at: now() });
 }
+
+/** The complete PMO edit form of a project as a browser would post it (money typed in BHD). */
+export function projectForm(
+  p: Record<string, unknown>,
+  overrides: Record<string, string | number | undefined> = {},
+): Record<string, string | number | undefined> {
+  const money = (minor: unknown) => (Number(minor ?? 0) / 1000).toFixed(3);
+  return {
+    code: p.code as string,
+    programId: p.program_id as number,
+    nameEn: p.name_en as string,
+    nameAr: p.name_ar as string,
+    descriptionEn: (p.description_en as string | null) ?? '',
+    descriptionAr: (p.description_ar as string | null) ?? '',
+    scope: (p.scope as string | null) ?? '',
+    managerId: (p.manager_id as number | null) ?? '',
+    sponsorId: (p.sponsor_id as number | null) ?? '',
+    status: p.status as string,
+    priority: p.priority as string,
+    reportFrequency: p.report_frequency as string,
+    plannedStart: (p.planned_start as string | null) ?? '',
+    plannedEnd: (p.planned_end as string | null) ?? '',
+    actualStart: (p.actual_start as string | null) ?? '',
+    actualEnd: (p.actual_end as string | null) ?? '',
+    budgetPlanned: money(p.budget_planned),
+    budgetActual: money(p.budget_actual),
+    version: p.version as number,
+    ...overrides,
+  };
+}
+
+/** `count` projects in one program, named "<prefix> n" in both languages. */
+export async function buildProjects(
+  db: Conn,
+  count: number,
+  o: Partial<Record<string, unknown>> = {},
+): Promise<ProjectRow[]> {
+  const out: ProjectRow[] = [];
+  for (let i = 0; i < count; i++) out.push(await buildProject(db, o));
+  return out;
+}

@@ -29,26 +29,27 @@ export async function refreshProjects(
   const ids = [...new Set(projectIds)];
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const [projects, milestones, reports] = await Promise.all([
-      conn('projects').select('id', 'report_frequency', 'planned_start', 'actual_start').whereIn('id', chunk),
-      conn('milestones')
-        .select(
-          'project_id',
-          'planned_date',
-          'forecast_date',
-          'actual_date',
-          'percent_complete',
-          'weight',
-          'status',
-        )
-        .whereIn('project_id', chunk),
-      conn('status_reports as s')
-        .select('s.project_id', 's.overall_rag', 's.period_end', 's.submitted_at')
-        .whereIn('s.project_id', chunk)
-        .whereRaw(
-          's.period_end = (select max(s2.period_end) from status_reports s2 where s2.project_id = s.project_id)',
-        ),
-    ]);
+    // One after the other: a transaction is one connection, and pg refuses overlapping queries on it.
+    const projects = await conn('projects')
+      .select('id', 'report_frequency', 'planned_start', 'actual_start')
+      .whereIn('id', chunk);
+    const milestones = await conn('milestones')
+      .select(
+        'project_id',
+        'planned_date',
+        'forecast_date',
+        'actual_date',
+        'percent_complete',
+        'weight',
+        'status',
+      )
+      .whereIn('project_id', chunk);
+    const reports = await conn('status_reports as s')
+      .select('s.project_id', 's.overall_rag', 's.period_end', 's.submitted_at')
+      .whereIn('s.project_id', chunk)
+      .whereRaw(
+        's.period_end = (select max(s2.period_end) from status_reports s2 where s2.project_id = s.project_id)',
+      );
     const byProject = new Map<number, MilestoneFacts[]>();
     for (const m of milestones as Record<string, unknown>[]) {
       const list = byProject.get(m.project_id as number) ?? [];

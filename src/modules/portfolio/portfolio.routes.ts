@@ -17,6 +17,11 @@ import { HEALTHS, PHASES, PROJECT_STATUSES } from './portfolio.values.js';
 
 export const PAGE_SIZE = 25;
 
+/** The slip thresholds that colour schedule variance in lists (the health thresholds). */
+export function slipThresholds(deps: AppDeps): { amber: number; red: number } {
+  return { amber: deps.config.health.amberSlipDays, red: deps.config.health.redSlipDays };
+}
+
 function filterOf(q: ProjectListQuery): ProjectFilter {
   return {
     q: q.q,
@@ -64,6 +69,7 @@ export function portfolioRoutes(deps: AppDeps): Router {
       healths: HEALTHS,
       exportQuery: exportQuery(req),
       filtered: Object.values(filterOf(q)).some((v) => v !== undefined),
+      slip: slipThresholds(deps),
     });
   });
 

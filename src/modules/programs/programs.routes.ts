@@ -8,6 +8,7 @@ import { paramId, parse } from '../../http/validate.js';
 import type { AppDeps } from '../module.js';
 import { ASSIGNABLE, assignablePeople } from '../portfolio/portfolio.people.js';
 import { allProjects, programsWithRollups } from '../portfolio/portfolio.repository.js';
+import { slipThresholds } from '../portfolio/portfolio.routes.js';
 import { programRollup } from '../portfolio/portfolio.rules.js';
 import { PROGRAM_STATUSES } from '../portfolio/portfolio.values.js';
 import { canManagePrograms } from './programs.policy.js';
@@ -72,6 +73,7 @@ export function programsRoutes(deps: AppDeps): Router {
       projects,
       rollup: programRollup(projects),
       canEdit: canManagePrograms(req.user!),
+      slip: slipThresholds(deps),
     });
   });
 

@@ -68,8 +68,8 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
       await db.transaction(async (trx) => {
         const current = await findProgram(trx, id);
         if (!current) throw new NotFoundError();
-        const conflict = () =>
-          new ConflictError('errors:409.message', { ...programFacts(current), version: current.version });
+        const conflict = (p: ProgramRecord = current) =>
+          new ConflictError('errors:409.message', { ...programFacts(p), version: p.version });
         if (current.version !== input.version) throw conflict();
         if (await programCodeTaken(trx, next.code, id))
           throw ValidationError.field('code', 'validation:unique');
@@ -94,7 +94,8 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
             version: current.version + 1,
             updated_at: clock().toISOString(),
           });
-        if (n !== 1) throw conflict();
+        // Someone committed first while we waited for the row: show what they saved.
+        if (n !== 1) throw conflict((await findProgram(trx, id)) ?? current);
         const d = diff(programFacts(current), next);
         await audit(trx, actor, {
           action: 'program.update',

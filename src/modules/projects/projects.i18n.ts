@@ -51,6 +51,7 @@ export const messages = bilingual(
     },
     overview: {
       facts: 'Project facts',
+      description: 'Description',
       health: 'Health',
       healthReasons: 'Why',
       figures: 'Progress and figures',
@@ -172,6 +173,7 @@ export const messages = bilingual(
     },
     overview: {
       facts: 'بيانات المشروع',
+      description: 'الوصف',
       health: 'الصحة',
       healthReasons: 'الأسباب',
       figures: 'الإنجاز والأرقام',

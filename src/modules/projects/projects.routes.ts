@@ -9,6 +9,7 @@ import { formatMoney, moneyInputValue } from '../../i18n/format.js';
 import type { AppDeps } from '../module.js';
 import { ASSIGNABLE, assignablePeople } from '../portfolio/portfolio.people.js';
 import { isoDay } from '../portfolio/portfolio.rules.js';
+import { slipThresholds } from '../portfolio/portfolio.routes.js';
 import { PRIORITIES, PROJECT_STATUSES, REPORT_FREQUENCIES } from '../portfolio/portfolio.values.js';
 import { projectHistory } from './projects.history.js';
 import { projectOverview } from './projects.overview.js';
@@ -122,7 +123,12 @@ export function projectsRoutes(deps: AppDeps): Router {
       await projectMembers(db, id),
       await projectOverview(db, project, isoDay(deps.clock()), config.health),
     ];
-    await projectPage(req, res, 'projects/show', 'overview', { names, members, overview });
+    await projectPage(req, res, 'projects/show', 'overview', {
+      names,
+      members,
+      overview,
+      slip: slipThresholds(deps),
+    });
   });
 
   r.get('/projects/:id/edit', anyUser, async (req, res) => {

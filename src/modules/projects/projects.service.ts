@@ -71,7 +71,8 @@ export function createProjectsService({ db, clock, config }: Deps) {
         version: current.version + 1,
         updated_at: clock().toISOString(),
       });
-    if (n !== 1) throw conflictWith(current);
+    // Someone committed first while we waited for the row: show what they saved, not what we read.
+    if (n !== 1) throw conflictWith((await findProject(trx, current.id)) ?? current);
     await refreshProjects(trx, [current.id], today(), config.health);
     await audit(trx, actor, {
       action: 'project.update',
