@@ -35,13 +35,14 @@ export async function table<Row>(
   const headerH = Math.max(...header.map((m) => m.height)) + 2 * PAD_Y;
   const captionSize = THEME.size.h3;
   const captionH = opts.caption ? w.text.lineHeight(captionSize) + 2 : 0;
+  const firstCaptionH = opts.captionOnlyWhenContinued ? 0 : captionH;
   const maxLines = Math.max(
     1,
     Math.floor((PAGE.contentBottom - PAGE.contentTop - captionH - headerH - 2 * PAD_Y) / lh),
   );
 
   const drawCaption = (continued: boolean) => {
-    if (!opts.caption) return;
+    if (!opts.caption || (!continued && opts.captionOnlyWhenContinued)) return;
     const text = continued ? w.t('reports:pdf.continued', { caption: opts.caption }) : opts.caption;
     w.text.drawLine(text, w.left, w.y, w.contentWidth, w.align('start'), {
       size: captionSize,
@@ -68,7 +69,7 @@ export async function table<Row>(
 
   let started = false;
   const begin = (firstRowH: number) => {
-    w.ensureSpace(captionH + headerH + firstRowH);
+    w.ensureSpace(firstCaptionH + headerH + firstRowH);
     drawCaption(false);
     drawHeader();
     started = true;

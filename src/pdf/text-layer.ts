@@ -114,7 +114,25 @@ export class TextLayer {
     this.spareGlyph = regular.font.numGlyphs - 1;
   }
 
+  /**
+   * A run is shaped word by word (Arabic letters never join across a space), so the cache holds
+   * words, which repeat across rows; the words of a right-to-left run are then laid right to left.
+   */
   private layout(weight: Weight, glyphText: string, rtl: boolean): Shaped {
+    if (!glyphText.includes(' ')) return this.layoutWord(weight, glyphText, rtl);
+    const parts = glyphText.split(/( )/).filter((p) => p !== '');
+    if (rtl) parts.reverse();
+    const out: Shaped = { glyphs: [], positions: [], width: 0 };
+    for (const p of parts) {
+      const s = this.layoutWord(weight, p, rtl);
+      for (const g of s.glyphs) out.glyphs.push(g);
+      for (const pos of s.positions) out.positions.push(pos);
+      out.width += s.width;
+    }
+    return out;
+  }
+
+  private layoutWord(weight: Weight, glyphText: string, rtl: boolean): Shaped {
     const key = `${weight}${rtl ? 'r' : 'l'}${glyphText}`;
     let s = this.cache.get(key);
     if (!s) {

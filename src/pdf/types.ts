@@ -42,6 +42,8 @@ export interface TableOptions {
   empty?: string;
   zebra?: boolean;
   fontSize?: number;
+  /** Draw the caption on continuation pages only (when a heading already introduces the table). */
+  captionOnlyWhenContinued?: boolean;
 }
 
 export interface ChartDatum {
@@ -68,6 +70,10 @@ export interface PdfFormat {
   percent(n: number | null | undefined): string;
   /** Integer minor units of the configured currency. */
   money(minor: number | null | undefined): string;
+  /** The same amount without the currency (for table columns whose header names it). */
+  amount(minor: number | null | undefined): string;
+  /** The currency as a column header shows it: "BHD" / "دينار بحريني". */
+  currency: string;
 }
 
 export interface PdfWriter {

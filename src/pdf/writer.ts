@@ -1,6 +1,13 @@
 import PDFDocument from 'pdfkit';
 import type { T } from '../i18n/index.js';
-import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent } from '../i18n/format.js';
+import {
+  currencyDecimals,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+} from '../i18n/format.js';
 import { dirOf, type Locale } from '../i18n/locales.js';
 import type { Direction } from './bidi.js';
 import { draw, measure, physical, type Painter } from './cells.js';
@@ -43,6 +50,21 @@ export class ReportAborted extends Error {
 }
 
 const HIGH_WATER = 1 << 20;
+
+/** The currency's name in Arabic ("دينار بحريني"), its ISO code in English ("BHD"), as money is written. */
+function currencyLabel(locale: Locale, currency: string): string {
+  if (locale !== 'ar') return currency;
+  try {
+    const parts = new Intl.NumberFormat('ar-BH-u-nu-latn', {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'name',
+    }).formatToParts(1);
+    return parts.find((p) => p.type === 'currency')?.value.trim() || currency;
+  } catch {
+    return currency;
+  }
+}
 
 /**
  * A direction-aware report document on pdfkit. Pages are written to the output stream as soon as
@@ -112,12 +134,16 @@ export class ReportPdf implements PdfWriter {
       BBox: [0, -10, 80, 20],
     });
     const money = (v: number | null | undefined) => formatMoney(opts.locale, v, opts.currency);
+    const decimals = currencyDecimals(opts.currency);
     this.fmt = {
       date: (v) => formatDate(opts.locale, v),
       dateTime: (v) => formatDateTime(opts.locale, v),
       number: (v, d) => formatNumber(opts.locale, v, d ?? 0),
       percent: (v) => formatPercent(opts.locale, v),
       money,
+      amount: (v) =>
+        v === null || v === undefined ? '' : formatNumber(opts.locale, v / 10 ** decimals, decimals),
+      currency: currencyLabel(opts.locale, opts.currency),
     };
     this.newPage();
   }

@@ -63,19 +63,28 @@ export async function preparePortfolioReport(env: ReportEnv, scope: Scope): Prom
       renderSummary(w, env, groups, rollups, pending, program, today);
       if (!program && rollups.length) {
         w.heading(w.t('reports:portfolio.rollups'), 1);
-        await w.table(rollupColumns(w), rollups, {});
+        await w.table(rollupColumns(w), rollups, {
+          caption: w.t('reports:portfolio.rollups'),
+          captionOnlyWhenContinued: true,
+        });
       }
       w.heading(w.t('reports:portfolio.projectsTable'), 1);
       await w.table(projectColumns(w), rowsOf(projectPages(db, reader, scope)), {
         empty: w.t('reports:portfolio.noProjects'),
+        caption: w.t('reports:portfolio.projectsTable'),
+        captionOnlyWhenContinued: true,
       });
       w.heading(w.t('reports:portfolio.lateTable'), 1);
       await w.table(lateColumns(w, today), rowsOf(lateMilestonePages(db, reader, scope, today)), {
         empty: w.t('reports:portfolio.noLate'),
+        caption: w.t('reports:portfolio.lateTable'),
+        captionOnlyWhenContinued: true,
       });
       w.heading(w.t('reports:portfolio.approvalsTable'), 1);
       await w.table(approvalColumns(w, env.now), rowsOf(pendingApprovalPages(db, reader, scope, f)), {
         empty: w.t('reports:portfolio.noApprovals'),
+        caption: w.t('reports:portfolio.approvalsTable'),
+        captionOnlyWhenContinued: true,
       });
       for (const section of sections) {
         await w.drain();

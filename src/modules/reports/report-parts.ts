@@ -9,6 +9,11 @@ import type { ApprovalRow, LateMilestoneRow, ProgramRollupRow, ProjectRow } from
 
 const code = (text: string) => ({ text, ltr: true });
 
+/** An amount in a column whose header names the currency; overspending in red. */
+function amount(w: ReportPdf, minor: number) {
+  return minor < 0 ? { text: w.fmt.amount(minor), color: THEME.late, bold: true } : w.fmt.amount(minor);
+}
+
 export function approvalColumns(w: ReportPdf, now: Date): TableColumn<ApprovalRow>[] {
   const t = w.t;
   const today = isoDay(now);
@@ -59,13 +64,10 @@ export function projectColumns(w: ReportPdf): TableColumn<ProjectRow>[] {
       cell: (p) => ({ progress: p.progressPct, text: w.fmt.percent(p.progressPct) }),
     },
     {
-      header: t('reports:col.variance'),
-      width: 1.6,
+      header: `${t('reports:col.variance')} (${w.fmt.currency})`,
+      width: 1.5,
       align: 'end',
-      cell: (p) => {
-        const v = p.budgetPlanned - p.budgetActual;
-        return v < 0 ? { text: w.fmt.money(v), color: THEME.late, bold: true } : w.fmt.money(v);
-      },
+      cell: (p) => amount(w, p.budgetPlanned - p.budgetActual),
     },
     {
       header: t('reports:col.nextMilestone'),
@@ -143,15 +145,17 @@ export function rollupColumns(w: ReportPdf): TableColumn<ProgramRollupRow>[] {
       // Plain text: in Arabic the three numbers read right to left, like the header.
       cell: (r) => `${r.health.green} / ${r.health.amber} / ${r.health.red}`,
     },
-    { header: t('reports:col.planned'), width: 1.6, align: 'end', cell: (r) => w.fmt.money(r.budgetPlanned) },
     {
-      header: t('reports:col.variance'),
+      header: `${t('reports:col.planned')} (${w.fmt.currency})`,
+      width: 1.7,
+      align: 'end',
+      cell: (r) => w.fmt.amount(r.budgetPlanned),
+    },
+    {
+      header: `${t('reports:col.variance')} (${w.fmt.currency})`,
       width: 1.6,
       align: 'end',
-      cell: (r) => {
-        const v = r.budgetPlanned - r.budgetActual;
-        return v < 0 ? { text: w.fmt.money(v), color: THEME.late, bold: true } : w.fmt.money(v);
-      },
+      cell: (r) => amount(w, r.budgetPlanned - r.budgetActual),
     },
   ];
 }
