@@ -12,7 +12,7 @@ import type { UploadedFile } from '../../src/http/upload.js';
 import { sweepTempDir, TEMP_PREFIX } from '../../src/http/upload.js';
 import { createDocumentsService } from '../../src/modules/documents/documents.service.js';
 import { fileStore, sweepOrphans, type FileStore } from '../../src/modules/documents/documents.store.js';
-import { pdfPageCount } from '../../src/modules/documents/documents.pdf.js';
+import { pdfPageCount, scanPageCount } from '../../src/modules/documents/documents.pdf.js';
 import { hasApprovedDocument } from '../../src/modules/documents/documents.gate.js';
 import { paperSaved } from '../../src/modules/documents/documents.widget.js';
 import { gateCriterionType } from '../../src/modules/approvals/approvals.registry.js';
@@ -158,6 +158,11 @@ describe('documents: store and rows stay consistent', () => {
     expect(await pdfPageCount(file)).to.equal(null);
     fs.writeFileSync(file, Buffer.alloc(0));
     expect(await pdfPageCount(file)).to.equal(null);
+    // Very large PDFs are scanned in chunks instead (flat memory); pdfkit writes a plain page tree.
+    fs.writeFileSync(file, await pdfBytes(6));
+    expect(await scanPageCount(file)).to.equal(6);
+    fs.writeFileSync(file, Buffer.from('%PDF-1.4 nothing here'));
+    expect(await scanPageCount(file)).to.equal(null);
   });
 
   it('gate evidence: an approved charter is needed, on the current version', async () => {
