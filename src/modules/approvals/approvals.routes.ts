@@ -12,7 +12,7 @@ import { pick, type Locale } from '../../i18n/locales.js';
 import type { AppDeps } from '../module.js';
 import { isoDay } from '../portfolio/index.js';
 import { loadVisibleProject } from '../projects/projects.access.js';
-import { criterionLabel, evaluateGateCriteria, parsePayload } from './approvals.engine.js';
+import { criterionLabel, evaluateGateCriteria, parsePayload, projectSponsorId } from './approvals.engine.js';
 import { canRevise, canSubmitFor, canWithdraw } from './approvals.policy.js';
 import { subjectHooks } from './approvals.registry.js';
 import * as repo from './approvals.repository.js';
@@ -144,6 +144,8 @@ export function approvalsRoutes(deps: AppDeps): Router {
       behalfName = b ? pick(req.locale, b.name_ar, b.name_en) : null;
     }
     const rounds = [...new Set(steps.map((s) => s.round))].sort((a, b) => a - b);
+    const sponsorId = await projectSponsorId(db, request.project_id);
+    const sponsor = sponsorId ? await db('users').where({ id: sponsorId }).first('name_en', 'name_ar') : null;
     const hooks = subjectHooks(request.kind);
     return {
       title: pick(req.locale, request.title_ar, request.title_en),
@@ -161,6 +163,7 @@ export function approvalsRoutes(deps: AppDeps): Router {
       canDecide: right.right.ok,
       ownRequest: !right.right.ok && right.right.reason === 'own_request' && request.status === 'pending',
       behalfName,
+      sponsorName: sponsor ? pick(req.locale, sponsor.name_ar, sponsor.name_en) : null,
       canWithdraw: canWithdraw(user, { requestedBy: request.requested_by, status: request.status }),
       canRevise: canRevise(user, { requestedBy: request.requested_by, status: request.status }),
       changeFields: CHANGE_FIELDS,

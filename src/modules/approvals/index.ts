@@ -45,7 +45,7 @@ export const approvalsModule: MasarModule = {
     {
       href: '/approvals/delegations',
       key: 'approvals:nav.delegations',
-      roles: ['admin', 'pmo', 'pm', 'sponsor'],
+      roles: ['sponsor', 'pm'],
       area: 'admin',
     },
     { href: '/approvals/settings', key: 'approvals:nav.settings', roles: ['pmo', 'admin'], area: 'admin' },
