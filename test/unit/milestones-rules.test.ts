@@ -77,7 +77,9 @@ describe('milestone rules', () => {
         { a: 2, b: 'x', c: undefined as unknown as null, d: 'same' },
       ),
     ).to.deep.equal({ a: [1, 2] });
-    expect(changesBetween({ f: null }, { f: '2026-01-01' })).to.deep.equal({ f: [null, '2026-01-01'] });
+    expect(changesBetween<Record<string, unknown>>({ f: null }, { f: '2026-01-01' })).to.deep.equal({
+      f: [null, '2026-01-01'],
+    });
   });
 
   it('expectedDate: actual, else forecast, else planned', () => {

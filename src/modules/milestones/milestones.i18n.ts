@@ -115,6 +115,7 @@ export const messages = bilingual(
       project: 'Project',
       titleEn: 'Milestone (English)',
       titleAr: 'Milestone (Arabic)',
+      slipDays: 'Slip (days)',
     },
   },
   {
@@ -229,6 +230,7 @@ export const messages = bilingual(
       project: 'المشروع',
       titleEn: 'المعلم الرئيسي (بالإنجليزية)',
       titleAr: 'المعلم الرئيسي (بالعربية)',
+      slipDays: 'الانزياح (أيام)',
     },
   },
 );

@@ -16,6 +16,10 @@ import {
 import { createMilestonesService, milestoneSnapshot } from './milestones.service.js';
 import { createMilestoneListService } from './milestones.list.js';
 import { ganttForProject } from '../timeline/index.js';
+import { EXPORT_FORMATS, sendExport } from '../../http/export.js';
+import { fileSafe, milestoneExportColumns } from './milestones.export.js';
+
+const EMPTY_FILTER = milestoneFilterSchema.parse({});
 
 /** Labels of the milestone fields, for the history and the conflict page (literal keys). */
 export function fieldLabels(t: TFunction): Record<string, string> {
@@ -44,6 +48,39 @@ export function milestonesRoutes(deps: AppDeps): Router {
     const model = await lists.page(req.user!, filter);
     res.page('milestones/index', { title: req.t('milestones:list.title'), ...model, filter });
   });
+
+  for (const format of EXPORT_FORMATS) {
+    r.get(`/milestones/export.${format}`, anyUser, async (req, res) => {
+      const filter = milestoneFilterSchema.parse(req.query);
+      const { rows, today } = await lists.all(req.user!, filter);
+      await sendExport(
+        res,
+        format,
+        `masar-milestones-${today}`,
+        milestoneExportColumns(req.t, req.locale),
+        rows,
+        {
+          locale: req.locale,
+          currency: deps.config.currency,
+          sheetName: req.t('milestones:export.sheet'),
+        },
+      );
+    });
+
+    // Registered before /projects/:id/milestones/:mid, which would take "export.csv" for an id.
+    r.get(`/projects/:id/milestones/export.${format}`, anyUser, async (req, res) => {
+      const project = await svc.visibleProject(req.user!, paramId(req.params.id));
+      const { rows, today } = await lists.all(req.user!, { ...EMPTY_FILTER, project: project.id });
+      await sendExport(
+        res,
+        format,
+        `masar-milestones-${fileSafe(project.code)}-${today}`,
+        milestoneExportColumns(req.t, req.locale),
+        rows,
+        { locale: req.locale, currency: deps.config.currency, sheetName: req.t('milestones:export.sheet') },
+      );
+    });
+  }
 
   r.get('/projects/:id/milestones', anyUser, async (req, res) => {
     const model = await svc.projectMilestones(req.user!, paramId(req.params.id));

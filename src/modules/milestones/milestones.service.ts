@@ -133,6 +133,11 @@ export function createMilestonesService(deps: AppDeps) {
   return {
     today,
 
+    /** The project if the user may see it (else 404). */
+    visibleProject(user: CurrentUser, projectId: number): Promise<ProjectRow> {
+      return projectFor(db, user, projectId);
+    },
+
     /** The project's milestones tab: milestones in planned-date order with their derived state. */
     async projectMilestones(user: CurrentUser, projectId: number) {
       const project = await projectFor(db, user, projectId);
