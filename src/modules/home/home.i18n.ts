@@ -4,14 +4,12 @@ export const messages = bilingual(
   {
     title: 'Dashboard',
     welcome: 'Welcome, {{name}}',
-    signedInAs: 'Signed in as {{role}}.',
     empty: 'Nothing to show on your dashboard yet.',
     widgetFailed: 'This card could not be loaded. Try again later.',
   },
   {
     title: 'لوحة المعلومات',
     welcome: 'مرحباً، {{name}}',
-    signedInAs: 'تم تسجيل الدخول بصفة {{role}}.',
     empty: 'لا يوجد ما يُعرض في لوحة معلوماتك بعد.',
     widgetFailed: 'تعذّر تحميل هذه البطاقة. حاول مرة أخرى لاحقاً.',
   },

@@ -17,7 +17,6 @@ export const messages = bilingual(
     progressSaved: 'Progress updated.',
     unchanged: 'Nothing was changed.',
     noOwner: 'No owner',
-    chooseOwner: 'Choose an owner',
     backToList: 'All milestones of the project',
     fields: {
       titleEn: 'Title (English)',
@@ -47,7 +46,6 @@ export const messages = bilingual(
       forecastActual: 'Forecast / actual',
       owner: 'Owner',
       progress: 'Progress',
-      status: 'Status',
       slip: 'Slip',
     },
     slip: {
@@ -70,7 +68,6 @@ export const messages = bilingual(
       none: 'No updates yet.',
       created: 'Created the milestone',
       noteOnly: 'Added a note',
-      change: '{{field}}: {{from}} → {{to}}',
       empty: 'blank',
       recent: 'Recent updates',
     },
@@ -134,7 +131,6 @@ export const messages = bilingual(
     progressSaved: 'تم تحديث الإنجاز.',
     unchanged: 'لم يتم تغيير أي شيء.',
     noOwner: 'بدون مسؤول',
-    chooseOwner: 'اختر المسؤول',
     backToList: 'جميع المعالم الرئيسية للمشروع',
     fields: {
       titleEn: 'العنوان (بالإنجليزية)',
@@ -164,7 +160,6 @@ export const messages = bilingual(
       forecastActual: 'المتوقع / الفعلي',
       owner: 'المسؤول',
       progress: 'الإنجاز',
-      status: 'الحالة',
       slip: 'الانزياح',
     },
     slip: {
@@ -187,7 +182,6 @@ export const messages = bilingual(
       none: 'لا توجد تحديثات بعد.',
       created: 'أنشأ المعلم الرئيسي',
       noteOnly: 'أضاف ملاحظة',
-      change: '{{field}}: {{from}} ← {{to}}',
       empty: 'فارغ',
       recent: 'آخر التحديثات',
     },

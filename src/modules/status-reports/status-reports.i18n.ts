@@ -19,8 +19,6 @@ export const messages = bilingual(
       notOwed: 'This project does not owe status reports while it is not active.',
     },
     badge: { submitted: 'Up to date', due: 'Due', overdue: 'Overdue' },
-    upToDate: 'Reports are up to date. The next period starts on {{date}}.',
-    period: '{{start}} – {{end}}',
     fields: {
       periodStart: 'Reporting period',
       overallRag: 'Overall',
@@ -89,8 +87,6 @@ export const messages = bilingual(
       notOwed: 'لا يُطلب من هذا المشروع تقديم تقارير حالة ما دام غير نشط.',
     },
     badge: { submitted: 'محدّث', due: 'مستحق', overdue: 'متأخر' },
-    upToDate: 'التقارير محدّثة. تبدأ الفترة التالية في {{date}}.',
-    period: '{{start}} – {{end}}',
     fields: {
       periodStart: 'فترة التقرير',
       overallRag: 'الوضع العام',
