@@ -35,7 +35,7 @@ export function kpiRoutes(deps: AppDeps): Router {
   const measurements = createMeasurementService(deps);
   const r = routes();
   const pmo = allowOr403('admin', 'pmo');
-  const locals = (req: Request) => strategyLocals(req, config);
+  const locals = (req: Request) => strategyLocals(req, config, deps.clock);
   const today = () => clock().toISOString().slice(0, 10);
 
   const kpiForm = async (req: Request, objectiveId: number, extra: Record<string, unknown> = {}) => ({

@@ -23,7 +23,7 @@ export function reviewRoutes(deps: AppDeps): Router {
   const svc = createReviewService(deps);
   const r = routes();
   const pmo = allowOr403('admin', 'pmo');
-  const locals = (req: Request) => strategyLocals(req, config);
+  const locals = (req: Request) => strategyLocals(req, config, deps.clock);
 
   const listPage = async (req: Request, extra: Record<string, unknown> = {}) => ({
     title: req.t('strategy:reviews.title'),

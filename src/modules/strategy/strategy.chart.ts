@@ -14,6 +14,8 @@ export interface ChartInput {
   path: ChartPoint[];
   rtl: boolean;
   formatValue(n: number): string;
+  /** An axis tick: the number alone (with % for percentages); the unit is named in the chart's text. */
+  formatTick?(n: number): string;
   /** Label of a time tick (a year, or a quarter when the chart spans little time). */
   tickLabel(date: string, kind: 'year' | 'quarter'): string;
   /** Values must stay within these (a percentage: 0–100). */
@@ -108,7 +110,7 @@ export function buildChart(input: ChartInput): ChartModel {
     width: WIDTH,
     height: HEIGHT,
     plot,
-    yTicks: yTickValues.map((v) => ({ y: y(v), label: input.formatValue(v) })),
+    yTicks: yTickValues.map((v) => ({ y: y(v), label: (input.formatTick ?? input.formatValue)(v) })),
     xTicks,
     yAxis: input.rtl
       ? { x: plot.right, labelX: plot.right + 8, anchor: 'start' }
@@ -116,8 +118,8 @@ export function buildChart(input: ChartInput): ChartModel {
     actual: { d: line(actualPoints), points: actualPoints },
     target: { d: line(targetPoints), points: targetPoints },
     legend: input.rtl
-      ? { actualX: plot.right, targetX: plot.right - 170, y: 18, anchor: 'end', direction: -1 }
-      : { actualX: plot.left, targetX: plot.left + 170, y: 18, anchor: 'start', direction: 1 },
+      ? { actualX: plot.right, targetX: plot.right - 170, y: 14, anchor: 'end', direction: -1 }
+      : { actualX: plot.left, targetX: plot.left + 170, y: 14, anchor: 'start', direction: 1 },
     empty,
   };
 }

@@ -100,8 +100,11 @@ export function kpiFormat(t: T, locale: Locale, currency: string) {
 
   return {
     number,
-    /** Text kept left-to-right inside a sentence of either language (Unicode isolate): "77.5%" stays "77.5%" in Arabic. */
-    iso: (text: string) => '\u2066' + text + '\u2069',
+    /**
+     * A value isolated inside a sentence (Unicode first-strong isolate), so "77.5%" keeps its order
+     * in an Arabic sentence and "21 يوم" reads right to left.
+     */
+    iso: (text: string) => '\u2068' + text + '\u2069',
     /** A value with its unit: "87.5%", "12,400", "BHD 1,250.000", "4.5 days". */
     value(scaled: number | null | undefined, unit: Unit): string {
       if (scaled === null || scaled === undefined) return '';

@@ -32,6 +32,7 @@ export function kpiChart(
     path: path.length ? [baseline, ...path].map((p) => ({ date: p.date, value: toNumber(p.value) })) : [],
     rtl: locale === 'ar',
     formatValue: (n) => kf.value(Math.round(n * SCALE), kpi.unit),
+    formatTick: (n) => kf.number(Math.round(n * SCALE), kpi.unit) + (kpi.unit === 'percent' ? '%' : ''),
     tickLabel: (date, kind) =>
       kind === 'year'
         ? date.slice(0, 4)

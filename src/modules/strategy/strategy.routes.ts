@@ -33,7 +33,7 @@ export function strategyRoutes(deps: AppDeps): Router {
   const reviews = createReviewService(deps);
   const r = routes();
   const pmo = allowOr403('admin', 'pmo');
-  const locals = (req: Request) => strategyLocals(req, config);
+  const locals = (req: Request) => strategyLocals(req, config, deps.clock);
 
   r.get('/strategy', anyUser, async (req, res) => {
     const map = await svc.map(req.user!);

@@ -17,8 +17,9 @@ const TREND_CLASS = {
 } as const;
 
 /** What every strategy page gets besides its own model: labels, value formatting, the manage flag. */
-export function strategyLocals(req: Request, config: Config) {
+export function strategyLocals(req: Request, config: Config, clock: () => Date) {
   return {
+    today: clock().toISOString().slice(0, 10),
     L: strategyLabels(req.t),
     kf: kpiFormat(req.t, req.locale, config.currency),
     canManage: !!req.user && canManageStrategy(req.user),
