@@ -251,6 +251,25 @@ describe('projects: pages and edits', () => {
     expect((await row(project.id)).phase).to.equal('execution');
   });
 
+  it('saving an untouched form (textarea line breaks sent as CRLF) changes nothing and writes no audit entry', async () => {
+    await ctx
+      .db('projects')
+      .where({ id: project.id })
+      .update({ scope: 'In scope: portal.\nOut of scope: fees.' });
+    const current = await row(project.id);
+    const audits = async () => (await ctx.db('audit_log').where({ entity_id: String(project.id) })).length;
+    const before = await audits();
+    const res = await pmo.post(
+      `/projects/${project.id}`,
+      projectForm(current, { scope: 'In scope: portal.\r\nOut of scope: fees.\r\n' }),
+    );
+    expect(res.status).to.equal(303);
+    const after = await row(project.id);
+    expect(after.version).to.equal(current.version);
+    expect(after.scope).to.equal('In scope: portal.\nOut of scope: fees.');
+    expect(await audits()).to.equal(before);
+  });
+
   it("lets the project's manager change only the PM fields; any other field is refused by name", async () => {
     const edit = await pm.agent.get(`/projects/${project.id}/edit`);
     expect(edit.status).to.equal(200);

@@ -20,3 +20,18 @@ export function endNotBeforeStart<K extends string>(start: K, end: K) {
       ctx.addIssue({ code: 'custom', path: [end], message: 'validation:dateOrder' });
   };
 }
+
+/**
+ * Optional multi-line text from a textarea. Browsers send line breaks as CRLF; they are stored as
+ * LF so that saving an untouched form changes nothing.
+ */
+export const multiline = (max = 4000) =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v.replace(/\r\n?/g, '\n').trim() === ''
+          ? undefined
+          : v.replace(/\r\n?/g, '\n').trim()
+        : v,
+    z.string().max(max).optional(),
+  );

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { choice, optionalDate, optionalId, optionalText, text, version } from '../../http/fields.js';
-import { code, endNotBeforeStart } from '../portfolio/portfolio.fields.js';
+import { choice, optionalDate, optionalId, text, version } from '../../http/fields.js';
+import { code, endNotBeforeStart, multiline } from '../portfolio/portfolio.fields.js';
 import { PROGRAM_STATUSES } from '../portfolio/portfolio.values.js';
 
 const fields = {
   code: code(),
   nameEn: text(200),
   nameAr: text(200),
-  descriptionEn: optionalText(4000),
-  descriptionAr: optionalText(4000),
+  descriptionEn: multiline(4000),
+  descriptionAr: multiline(4000),
   sponsorId: optionalId(),
   managerId: optionalId(),
   plannedStart: optionalDate(),

@@ -87,6 +87,8 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
           ASSIGNABLE.programManager,
           current.managerId,
         );
+        const d = diff(programFacts(current), next);
+        if (Object.keys(d.after).length === 0) return;
         const n = await trx('programs')
           .where({ id, version: input.version })
           .update({
@@ -96,7 +98,6 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
           });
         // Someone committed first while we waited for the row: show what they saved.
         if (n !== 1) throw conflict((await findProgram(trx, id)) ?? current);
-        const d = diff(programFacts(current), next);
         await audit(trx, actor, {
           action: 'program.update',
           entity: 'program',

@@ -1,15 +1,6 @@
 import { z } from 'zod';
-import {
-  choice,
-  id,
-  money,
-  optionalDate,
-  optionalId,
-  optionalText,
-  text,
-  version,
-} from '../../http/fields.js';
-import { code, endNotBeforeStart } from '../portfolio/portfolio.fields.js';
+import { choice, id, money, optionalDate, optionalId, text, version } from '../../http/fields.js';
+import { code, endNotBeforeStart, multiline } from '../portfolio/portfolio.fields.js';
 import { PRIORITIES, PROJECT_STATUSES, REPORT_FREQUENCIES } from '../portfolio/portfolio.values.js';
 
 /**
@@ -65,9 +56,9 @@ function build(currency: string) {
     programId: id(),
     nameEn: text(200),
     nameAr: text(200),
-    descriptionEn: optionalText(4000),
-    descriptionAr: optionalText(4000),
-    scope: optionalText(8000),
+    descriptionEn: multiline(4000),
+    descriptionAr: multiline(4000),
+    scope: multiline(8000),
     managerId: optionalId(),
     sponsorId: optionalId(),
     status: choice(PROJECT_STATUSES),
