@@ -26,6 +26,28 @@ export interface Run {
 const STRONG_RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
 const STRONG_LTR = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]/;
 
+/**
+ * Characters the embedded font lacks, drawn as a close equivalent of the same bidi class (one
+ * character for one, so positions stay aligned): arrows become angle quotes, which the bidi
+ * algorithm mirrors in right-to-left text so they still point along the reading direction.
+ */
+const FALLBACK: Record<string, string> = {
+  '\u2192': '\u203A',
+  '\u2190': '\u2039',
+  '\u21D2': '\u00BB',
+  '\u21D0': '\u00AB',
+  '\u2194': '\u2013',
+  '\u2713': '\u2022',
+  '\u2714': '\u2022',
+  '\u2033': '"',
+  '\u2032': "'",
+};
+const FALLBACK_RE = /[\u2192\u2190\u21D2\u21D0\u2194\u2713\u2714\u2033\u2032]/g;
+
+function drawable(text: string): string {
+  return text.replace(FALLBACK_RE, (c) => FALLBACK[c] ?? c);
+}
+
 export function hasRtl(text: string): boolean {
   return STRONG_RTL.test(text);
 }
@@ -43,8 +65,9 @@ export function paragraphDirection(text: string, doc: Direction): Direction {
 /** Direction runs of one line, in visual order. */
 export function visualRuns(line: string, base: Direction): Run[] {
   if (line === '') return [];
+  const glyphLine = drawable(line);
   if (!STRONG_RTL.test(line) && base === 'ltr')
-    return [{ text: line, glyphText: line, rtl: false, start: 0 }];
+    return [{ text: line, glyphText: glyphLine, rtl: false, start: 0 }];
   const emb = bidi.getEmbeddingLevels(line, base);
   const { levels } = emb;
   // Logical runs of equal level.
@@ -68,16 +91,16 @@ export function visualRuns(line: string, base: Direction): Run[] {
       runs.push(r);
     }
   }
-  const mirrored = bidi.getMirroredCharactersMap(line, levels);
+  const mirrored = bidi.getMirroredCharactersMap(glyphLine, levels);
   return runs.map((r) => {
     const start = runStart[r];
     const end = r + 1 < runStart.length ? runStart[r + 1] : line.length;
     const text = line.slice(start, end);
     const rtl = levels[start] % 2 === 1;
-    let glyphText = text;
+    let glyphText = glyphLine.slice(start, end);
     if (rtl && mirrored.size) {
       glyphText = '';
-      for (let i = start; i < end; i++) glyphText += mirrored.get(i) ?? line[i];
+      for (let i = start; i < end; i++) glyphText += mirrored.get(i) ?? glyphLine[i];
     }
     return { text, glyphText, rtl, start };
   });

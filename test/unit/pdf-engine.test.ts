@@ -40,6 +40,13 @@ describe('pdf engine: bidi runs', () => {
     expect(runs[0].glyphText).to.equal('(');
   });
 
+  it('draws arrows the font lacks as angle quotes, pointing along the reading direction', () => {
+    const ar = visualRuns('البدء → التخطيط', 'rtl');
+    expect(ar.map((r) => r.text)).to.deep.equal(['البدء → التخطيط']);
+    expect(ar[0].glyphText).to.equal('البدء \u2039 التخطيط');
+    expect(visualRuns('Initiation → Planning', 'ltr')[0].glyphText).to.equal('Initiation \u203A Planning');
+  });
+
   it('keeps a left-to-right line as one run and picks the direction of text with no strong character of the document', () => {
     expect(visualRuns('Project GOV-01 is 45% done', 'ltr')).to.have.length(1);
     expect(paragraphDirection('National portal redesign', 'rtl')).to.equal('ltr');

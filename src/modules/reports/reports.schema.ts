@@ -1,17 +1,21 @@
 import { z } from 'zod';
 
+// The center's form always sends every field: an unchosen select arrives as an empty string.
+const blank = (v: unknown) => (v === '' ? undefined : v);
+const id = z.preprocess(
+  blank,
+  z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/)
+    .optional(),
+);
+
 /** The report center's form (a GET): scope, the program or project, and the language. */
 export const centerQuerySchema = z.object({
-  scope: z.enum(['portfolio', 'program', 'project']).default('portfolio'),
-  program: z
-    .string()
-    .regex(/^\d{1,10}$/)
-    .optional(),
-  project: z
-    .string()
-    .regex(/^\d{1,10}$/)
-    .optional(),
-  lang: z.enum(['en', 'ar']).optional(),
+  scope: z.preprocess(blank, z.enum(['portfolio', 'program', 'project']).default('portfolio')),
+  program: id,
+  project: id,
+  lang: z.preprocess(blank, z.enum(['en', 'ar']).optional()),
 });
 export type CenterQuery = z.infer<typeof centerQuerySchema>;
 
