@@ -194,7 +194,10 @@ export function kpiRoutes(deps: AppDeps): Router {
         ? periods.find((p) => p.key === model.summary.missing!.period.key)
         : undefined) ??
       periods[0];
-    const replaces = chosen?.current ?? null;
+    // A correction only when the person chose the period (its "Correct" link): the form then fixes
+    // the period and names the value it replaces.
+    const asked = !!q.period && chosen?.key === q.period.toUpperCase();
+    const replaces = asked ? (chosen?.current ?? null) : null;
     res.page('strategy/measurement-form', {
       ...model,
       replacing: replaces,
