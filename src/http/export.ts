@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
-import { currencyDecimals, moneyInputValue } from '../i18n/format.js';
+import { currencyDecimals } from '../i18n/format.js';
 import type { Locale } from '../i18n/locales.js';
 
 /**
@@ -50,13 +50,23 @@ function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
+/** Minor units → "1250.500" (exact: integer arithmetic, no floating point). */
+function minorToText(minor: number, decimals: number): string {
+  const neg = minor < 0;
+  const abs = Math.abs(Math.round(minor));
+  const unit = 10 ** decimals;
+  const whole = Math.floor(abs / unit);
+  const frac = decimals ? '.' + String(abs % unit).padStart(decimals, '0') : '';
+  return (neg ? '-' : '') + whole + frac;
+}
+
 /** The text written to CSV for one cell. Numbers stay numbers (a negative number is not a formula). */
-function csvCell<R>(col: ExportColumn<R>, row: R, currency: string): string {
+function csvCell<R>(col: ExportColumn<R>, row: R, decimals: number): string {
   const v = col.value(row);
   if (v === null || v === undefined || v === '') return '';
   switch (col.type) {
     case 'money':
-      return isFiniteNumber(v) ? moneyInputValue(Math.round(v), currency) : neutralise(String(v));
+      return isFiniteNumber(v) ? minorToText(v, decimals) : neutralise(String(v));
     case 'integer':
       return isFiniteNumber(v) ? String(Math.round(v)) : neutralise(String(v));
     case 'number':
@@ -69,8 +79,9 @@ function csvCell<R>(col: ExportColumn<R>, row: R, currency: string): string {
 
 /** CSV bytes: UTF-8 with BOM, CRLF line ends, header row first. */
 export function csvBuffer<R>(columns: ExportColumn<R>[], rows: Iterable<R>, opts: ExportOptions): Buffer {
+  const decimals = currencyDecimals(opts.currency);
   const records: string[][] = [columns.map((c) => neutralise(c.header))];
-  for (const row of rows) records.push(columns.map((c) => csvCell(c, row, opts.currency)));
+  for (const row of rows) records.push(columns.map((c) => csvCell(c, row, decimals)));
   const body = stringify(records, { record_delimiter: 'windows', quoted_match: /^\s|\s$/ });
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body, 'utf8')]);
 }
@@ -80,12 +91,12 @@ function sheetName(name: string | undefined): string {
   return (s || 'Sheet1').slice(0, 31);
 }
 
-function xlsxCell<R>(col: ExportColumn<R>, row: R, currency: string): string | number | Date | null {
+function xlsxCell<R>(col: ExportColumn<R>, row: R, decimals: number): string | number | Date | null {
   const v = col.value(row);
   if (v === null || v === undefined || v === '') return null;
   switch (col.type) {
     case 'money':
-      return isFiniteNumber(v) ? v / 10 ** currencyDecimals(currency) : neutralise(String(v));
+      return isFiniteNumber(v) ? v / 10 ** decimals : neutralise(String(v));
     case 'integer':
     case 'number':
       return isFiniteNumber(v) ? v : neutralise(String(v));
@@ -135,7 +146,8 @@ export async function xlsxBuffer<R>(
   }));
   const header = ws.addRow(columns.map((c) => neutralise(c.header)));
   header.font = { bold: true };
-  for (const row of rows) ws.addRow(columns.map((c) => xlsxCell(c, row, opts.currency)));
+  const decimals = currencyDecimals(opts.currency);
+  for (const row of rows) ws.addRow(columns.map((c) => xlsxCell(c, row, decimals)));
   const data = await wb.xlsx.writeBuffer();
   return Buffer.from(data as ArrayBuffer);
 }

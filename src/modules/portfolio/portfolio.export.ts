@@ -4,8 +4,15 @@ import { pick, type Locale } from '../../i18n/locales.js';
 import type { ProjectListRow } from './portfolio.repository.js';
 
 /** The columns of the project-list export, headers and labels in the reader's language. */
-export function projectExportColumns(t: TFunction, locale: Locale): ExportColumn<ProjectListRow>[] {
+export function projectExportColumns(translate: TFunction, locale: Locale): ExportColumn<ProjectListRow>[] {
   const name = (ar: string | null, en: string | null) => pick(locale, ar, en);
+  // Labels repeat on every row: translate each once (i18next lookups dominate large exports).
+  const cache = new Map<string, string>();
+  const t = (key: string): string => {
+    let v = cache.get(key);
+    if (v === undefined) cache.set(key, (v = translate(key)));
+    return v;
+  };
   return [
     { header: t('portfolio:columns.code'), value: (r) => r.code, width: 12 },
     { header: t('portfolio:columns.nameEn'), value: (r) => r.nameEn, width: 45 },
