@@ -1,9 +1,10 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { expect } from 'chai';
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/knex.js';
 import type { CurrentUser } from '../../src/auth/current-user.js';
 import { NotFoundError } from '../../src/http/errors.js';
+import { ReportAborted } from '../../src/pdf/writer.js';
 import type { ReportSection } from '../../src/modules/module.js';
 import {
   preparePortfolioReport,
@@ -215,6 +216,31 @@ describe('reports: PDF content and visibility', function () {
     const program = await render(env(pmo, 'ar', [section]), { program: fx.programs.dst });
     expect(program.text).to.not.contain(squash('الأهداف والمؤشرات'));
     expect(seen).to.deep.equal([`portfolio:en:${pmo.id}`]);
+  });
+
+  it('stops building, without an unhandled error, when the reader goes away mid-stream', async () => {
+    const e = env(pmo, 'ar');
+    for (const after of [1, 3]) {
+      const report = await preparePortfolioReport(e, { kind: 'portfolio' });
+      let chunks = 0;
+      const sink = new Writable({
+        write(_chunk, _enc, cb) {
+          if (++chunks === after) {
+            cb();
+            this.destroy();
+            return;
+          }
+          cb();
+        },
+      });
+      let err: unknown;
+      try {
+        await writeReport(e, report, sink);
+      } catch (x) {
+        err = x;
+      }
+      expect(err, `closed after ${after} chunk(s)`).to.be.instanceOf(ReportAborted);
+    }
   });
 
   it('reads no approvals when the approvals tables are absent', async () => {

@@ -68,7 +68,11 @@ export async function writeReport(
     currency: env.config.currency,
     keywords: report.keywords,
   });
-  const done = finished(out);
+  // Settles (never rejects) when `out` finishes or fails, so an early close is never an unhandled rejection.
+  const done = finished(out).then(
+    () => null,
+    (e: unknown) => e,
+  );
   let closedEarly = false;
   const onClose = () => {
     if (!out.writableFinished) {
@@ -82,14 +86,16 @@ export async function writeReport(
     await report.render(w);
     if (closedEarly) throw new ReportAborted();
     const pages = w.finish();
-    await done;
+    const failed = await done;
+    if (failed) throw failed;
     return { pages };
   } catch (err) {
     w.abort();
     w.doc.unpipe(out);
     if (!out.destroyed) out.destroy();
-    await done.catch(() => undefined);
-    throw closedEarly ? new ReportAborted() : err;
+    await done;
+    const premature = (err as { code?: string } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+    throw closedEarly || premature || err instanceof ReportAborted ? new ReportAborted() : err;
   } finally {
     out.off('close', onClose);
   }
