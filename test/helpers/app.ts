@@ -9,7 +9,7 @@ import type { AppDeps } from '../../src/modules/module.js';
 import type { Role } from '../../src/auth/roles.js';
 import type { User } from '../../src/auth/users.repository.js';
 import { buildUser, TEST_PASSWORD } from '../factories/users.js';
-import { freshDb } from './db.js';
+import { dropDatabase, freshDb } from './db.js';
 
 export interface TestContext {
   app: Express;
@@ -91,6 +91,9 @@ export async function createTestApp(
     async as(role, overrides) {
       return login(await buildUser(db, { role, ...overrides }));
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      await dropDatabase(config);
+    },
   };
 }

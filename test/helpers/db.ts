@@ -85,6 +85,20 @@ export async function freshDb(overrides: Record<string, string> = {}): Promise<{
   return { db: createDb(config.database), config };
 }
 
+/** Drops one test file's PostgreSQL database as soon as the file is done (keeps the server small). */
+export async function dropDatabase(config: Config): Promise<void> {
+  if (config.database.client !== 'pg') return;
+  const name = new URL(config.database.url).pathname.slice(1);
+  const admin = pgAdmin();
+  try {
+    await admin.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    const i = created.indexOf(name);
+    if (i >= 0) created.splice(i, 1);
+  } finally {
+    await admin.destroy();
+  }
+}
+
 /** Drops every database this run created and removes its temporary files. */
 export async function cleanupAll(): Promise<void> {
   if (pgUrl && created.length) {

@@ -6,7 +6,7 @@ export const mochaHooks = {
     await prepareTemplate();
   },
   async afterAll(this: Mocha.Context) {
-    this.timeout(60_000);
+    this.timeout(300_000);
     await cleanupAll();
   },
 };
