@@ -8,6 +8,7 @@ import { pinoHttp } from 'pino-http';
 import { createAuthService } from './auth/auth.service.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createPassport } from './auth/passport.js';
+import { queryCounter } from './db/query-counter.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { localeMiddleware } from './http/locale.js';
 import { installRenderer } from './http/render.js';
@@ -27,6 +28,13 @@ export function createApp(deps: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('view cache', config.isProduction);
   app.set('uploadLimitLabel', `${Math.round(config.uploads.maxBytes / 1024 / 1024)} MB`);
+
+  // Benchmarks only (BENCH_COUNT_QUERIES=true): SQL queries per request.
+  if (config.benchCountQueries) {
+    const counter = queryCounter(db);
+    app.use(counter.middleware);
+    app.use(counter.router);
+  }
 
   app.use(
     pinoHttp({
