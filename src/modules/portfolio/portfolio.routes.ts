@@ -34,7 +34,7 @@ function filterOf(q: ProjectListQuery): ProjectFilter {
   };
 }
 
-/** Sorting by a column: numbers and health read best worst-first, names and codes A to Z. */
+/** The list's order: by code unless a column header was clicked (ascending first, then descending). */
 function sortOf(q: ProjectListQuery): ProjectSort {
   return { key: q.sort ?? 'code', dir: q.dir ?? 'asc' };
 }
