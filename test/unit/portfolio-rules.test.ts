@@ -3,6 +3,7 @@ import {
   lateWeightPct,
   milestoneState,
   nextMilestoneDate,
+  owesStatusReports,
   programRollup,
   projectHealth,
   projectProgress,
@@ -204,6 +205,14 @@ describe('portfolio rules', () => {
         { progressPct: 30, budgetPlanned: 0, budgetActual: 0, health: 'amber' },
       ]).progressPct,
     ).to.equal(20);
+  });
+
+  it('only active projects that are not closed owe status reports', () => {
+    expect(owesStatusReports('active', 'execution')).to.equal(true);
+    expect(owesStatusReports('active', 'closed')).to.equal(false);
+    expect(owesStatusReports('completed', 'closure')).to.equal(false);
+    expect(owesStatusReports('cancelled', 'planning')).to.equal(false);
+    expect(owesStatusReports('on_hold', 'execution')).to.equal(false);
   });
 
   it('next milestone date is the earliest open one', () => {

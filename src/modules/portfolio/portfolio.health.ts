@@ -4,6 +4,7 @@ import {
   isoDay,
   milestoneState,
   nextMilestoneDate,
+  owesStatusReports,
   projectHealth,
   projectProgress,
   reportDueState,
@@ -31,7 +32,7 @@ export async function refreshProjects(
     const chunk = ids.slice(i, i + 500);
     // One after the other: a transaction is one connection, and pg refuses overlapping queries on it.
     const projects = await conn('projects')
-      .select('id', 'report_frequency', 'planned_start', 'actual_start')
+      .select('id', 'report_frequency', 'planned_start', 'actual_start', 'status', 'phase')
       .whereIn('id', chunk);
     const milestones = await conn('milestones')
       .select(
@@ -75,13 +76,15 @@ export async function refreshProjects(
       const id = p.id as number;
       const ms = byProject.get(id) ?? [];
       const rep = latest.get(id);
-      const reportState = reportDueState(
-        p.report_frequency as ReportFrequency,
-        rep?.periodEnd ?? null,
-        today,
-        th.statusReportGraceDays,
-        (p.actual_start as string | null) ?? (p.planned_start as string | null),
-      );
+      const reportState = owesStatusReports(p.status as string, p.phase as string)
+        ? reportDueState(
+            p.report_frequency as ReportFrequency,
+            rep?.periodEnd ?? null,
+            today,
+            th.statusReportGraceDays,
+            (p.actual_start as string | null) ?? (p.planned_start as string | null),
+          )
+        : 'submitted';
       const h = projectHealth({ milestones: ms, latestOverallRag: rep?.rag ?? null, reportState, today }, th);
       await conn('projects')
         .where({ id })

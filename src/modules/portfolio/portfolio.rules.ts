@@ -104,6 +104,11 @@ export function lateWeightPct(milestones: MilestoneFacts[], today: string, atRis
 
 export type ReportDueState = 'submitted' | 'due' | 'overdue';
 
+/** Only an active project that is not closed owes periodic status reports. */
+export function owesStatusReports(status: string, phase: string): boolean {
+  return status === 'active' && phase !== 'closed';
+}
+
 /**
  * Reporting periods: weekly periods run Sunday to Saturday (the working week starts on Sunday);
  * monthly periods are calendar months.

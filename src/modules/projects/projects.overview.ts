@@ -3,6 +3,7 @@ import type { Conn } from '../../db/knex.js';
 import {
   lateWeightPct,
   milestoneState,
+  owesStatusReports,
   projectHealth,
   reportDueState,
   scheduleVarianceDays,
@@ -55,13 +56,15 @@ export async function projectOverview(
     weight: Number(m.weight),
     status: m.status as MilestoneFacts['status'],
   }));
-  const reportState = reportDueState(
-    p.reportFrequency,
-    report?.period_end ?? null,
-    today,
-    th.statusReportGraceDays,
-    p.actualStart ?? p.plannedStart,
-  );
+  const reportState = owesStatusReports(p.status, p.phase)
+    ? reportDueState(
+        p.reportFrequency,
+        report?.period_end ?? null,
+        today,
+        th.statusReportGraceDays,
+        p.actualStart ?? p.plannedStart,
+      )
+    : 'submitted';
   const health = projectHealth(
     { milestones: ms, latestOverallRag: report?.overall_rag ?? null, reportState, today },
     th,
