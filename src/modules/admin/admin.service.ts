@@ -3,6 +3,7 @@ import { hashPassword } from '../../auth/passwords.js';
 import { findUserById, listUsers, type User, type UserFilter } from '../../auth/users.repository.js';
 import type { Conn, Db } from '../../db/knex.js';
 import { insertOne } from '../../db/util.js';
+import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { audit, diff } from '../audit/audit.service.js';
 import type { CreateUserInput, UpdateUserInput } from './admin.schema.js';
@@ -76,8 +77,8 @@ export function createAdminService(db: Db, clock: () => Date) {
       await db.transaction(async (trx) => {
         const current = await findUserById(trx, id);
         if (!current) throw new NotFoundError();
-        if (current.version !== input.version)
-          throw new ConflictError('errors:409.message', snapshot(current));
+        const conflict = () => new ConflictError('errors:409.message', snapshot(current));
+        await checkVersion(current.version, input.version, conflict);
         if (id === actor.user.id && (!input.active || input.role !== 'admin')) {
           throw ValidationError.field(input.active ? 'role' : 'active', 'admin:users.selfLockout');
         }
@@ -85,9 +86,12 @@ export function createAdminService(db: Db, clock: () => Date) {
         const next = snapshot(input);
         // Deactivation, a role change or a password reset ends the user's open sessions at once.
         const endSessions = !input.active || input.role !== current.role || !!passwordHash;
-        const updated = await trx('users')
-          .where({ id, version: input.version })
-          .update({
+        await updateVersioned(
+          trx,
+          'users',
+          id,
+          input.version,
+          {
             email: input.email,
             name_en: input.nameEn,
             name_ar: input.nameAr,
@@ -96,10 +100,10 @@ export function createAdminService(db: Db, clock: () => Date) {
             active: input.active,
             ...(passwordHash ? { password_hash: passwordHash } : {}),
             session_epoch: endSessions ? current.sessionEpoch + 1 : current.sessionEpoch,
-            version: current.version + 1,
             updated_at: clock().toISOString(),
-          });
-        if (updated !== 1) throw new ConflictError('errors:409.message', snapshot(current));
+          },
+          conflict,
+        );
         const d = diff(snapshot(current), next);
         await audit(trx, actor, {
           action: !input.active && current.active ? 'user.deactivate' : 'user.update',

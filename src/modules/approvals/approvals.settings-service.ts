@@ -2,6 +2,7 @@ import type { Actor } from '../../auth/current-user.js';
 import type { Role } from '../../auth/roles.js';
 import type { Db, Trx } from '../../db/knex.js';
 import { insertOne } from '../../db/util.js';
+import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { audit, canonicalJson } from '../audit/audit.service.js';
 import { isoDay } from '../portfolio/index.js';
@@ -36,6 +37,8 @@ interface WorkflowStep {
 export function createApprovalSettingsService(db: Db) {
   const now = () => approvalSettings().clock();
 
+  const conflict = () => new ConflictError('errors:409.message');
+
   function requireSettings(actor: Actor) {
     if (!canManageApprovalSettings(actor.user)) throw new NotFoundError();
   }
@@ -44,7 +47,7 @@ export function createApprovalSettingsService(db: Db) {
     const wf = (await trx('approval_workflows').where({ kind }).first()) as
       { id: number; version: number } | undefined;
     if (!wf) throw new NotFoundError();
-    if (wf.version !== version) throw new ConflictError('errors:409.message');
+    await checkVersion(wf.version, version, conflict);
     const steps = (await trx('approval_workflow_steps')
       .where({ workflow_id: wf.id })
       .orderBy('position')) as WorkflowStep[];
@@ -52,10 +55,14 @@ export function createApprovalSettingsService(db: Db) {
   }
 
   async function bump(trx: Trx, wf: { id: number; version: number }) {
-    const n = await trx('approval_workflows')
-      .where({ id: wf.id, version: wf.version })
-      .update({ version: wf.version + 1, updated_at: now().toISOString() });
-    if (n !== 1) throw new ConflictError('errors:409.message');
+    await updateVersioned(
+      trx,
+      'approval_workflows',
+      wf.id,
+      wf.version,
+      { updated_at: now().toISOString() },
+      conflict,
+    );
   }
 
   const snapshot = (steps: WorkflowStep[]) =>

@@ -1,3 +1,4 @@
+import { updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ValidationError } from '../../http/errors.js';
 import { audit, diff } from '../audit/audit.service.js';
 import { isoDay, refreshProjects } from '../portfolio/index.js';
@@ -66,11 +67,14 @@ registerApprovalSubject('change_request', {
     if (start && end && start > end) throw ValidationError.field('_form', 'approvals:errors.datesOrder');
     const { clock, health } = approvalSettings();
     const now = clock();
-    const version = Number(p.version);
-    const n = await trx('projects')
-      .where({ id: request.projectId, version })
-      .update({ ...update, version: version + 1, updated_at: now.toISOString() });
-    if (n !== 1) throw new ConflictError('errors:409.message');
+    await updateVersioned(
+      trx,
+      'projects',
+      request.projectId,
+      Number(p.version),
+      { ...update, updated_at: now.toISOString() },
+      () => new ConflictError('errors:409.message'),
+    );
     const d = diff(current as Record<string, unknown>, next as Record<string, unknown>);
     await audit(trx, actor, {
       action: 'project.change_request',

@@ -250,20 +250,6 @@ export async function insertDocument(conn: Conn, d: NewDocument): Promise<number
   });
 }
 
-/** Makes a version current; checks the document's version (0 rows = someone else changed it). */
-export async function setCurrentVersion(
-  conn: Conn,
-  documentId: number,
-  expectedVersion: number,
-  versionId: number,
-  at: string,
-): Promise<boolean> {
-  const n = await conn('documents')
-    .where({ id: documentId, version: expectedVersion })
-    .update({ current_version_id: versionId, version: expectedVersion + 1, updated_at: at });
-  return n === 1;
-}
-
 export async function projectMilestones(conn: Conn, projectId: number) {
   return (await conn('milestones')
     .select('id', 'title_en', 'title_ar')

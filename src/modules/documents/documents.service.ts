@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Actor, CurrentUser } from '../../auth/current-user.js';
 import type { Db, Trx } from '../../db/knex.js';
+import { updateVersioned } from '../../db/versioned.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -25,7 +26,6 @@ import {
   listVersions,
   nextVersionNo,
   projectMilestones,
-  setCurrentVersion,
   type DocumentFilter,
   type DocumentRow,
   type VersionRow,
@@ -227,7 +227,15 @@ export function createDocumentsService(deps: AppDeps, hooks: FaultHooks = {}) {
       uploadedBy: actor.user.id,
       uploadedAt: at,
     });
-    if (!(await setCurrentVersion(trx, doc.id, doc.version, versionId, at))) throw new ConflictError();
+    // The document's version moves on with its file: 0 rows means someone else changed it first.
+    await updateVersioned(
+      trx,
+      'documents',
+      doc.id,
+      doc.version,
+      { current_version_id: versionId, updated_at: at },
+      () => new ConflictError(),
+    );
     return { versionId, versionNo };
   }
 

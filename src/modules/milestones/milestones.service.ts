@@ -1,6 +1,7 @@
 import type { Actor, CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
 import { insertOne } from '../../db/util.js';
+import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.js';
 import type { FieldErrors } from '../../http/errors.js';
 import { audit } from '../audit/audit.service.js';
@@ -247,7 +248,7 @@ export function createMilestonesService(deps: AppDeps) {
         const project = await projectFor(trx, actor.user, projectId);
         const current = await milestoneFor(trx, projectId, id);
         if (!canManageMilestones(actor.user, project)) throw new ForbiddenError();
-        if (current.version !== input.version) throw await conflictOf(trx, current);
+        await checkVersion(current.version, input.version, () => conflictOf(trx, current));
         const day = today();
         const settled = settleProgress(input, day, current);
         const errors: Record<string, string> = { ...settled.errors };
@@ -278,7 +279,7 @@ export function createMilestonesService(deps: AppDeps) {
         const project = await projectFor(trx, actor.user, projectId);
         const current = await milestoneFor(trx, projectId, id);
         if (!canUpdateProgress(actor.user, project)) throw new ForbiddenError();
-        if (current.version !== input.version) throw await conflictOf(trx, current);
+        await checkVersion(current.version, input.version, () => conflictOf(trx, current));
         const settled = settleProgress(input, today(), current);
         const fieldErrors = ruleErrors(settled.errors);
         if (fieldErrors) throw new ValidationError(fieldErrors);
@@ -302,9 +303,12 @@ export function createMilestonesService(deps: AppDeps) {
     const changes = changesBetween(before, next);
     if (Object.keys(changes).length === 0 && !note) return false;
     const now = clock().toISOString();
-    const updated = await trx('milestones')
-      .where({ id: current.id, version: current.version })
-      .update({
+    await updateVersioned(
+      trx,
+      'milestones',
+      current.id,
+      current.version,
+      {
         title_en: next.titleEn,
         title_ar: next.titleAr,
         planned_date: next.plannedDate,
@@ -315,14 +319,13 @@ export function createMilestonesService(deps: AppDeps) {
         owner_id: next.ownerId,
         status: next.status,
         notes: next.notes,
-        version: current.version + 1,
         updated_at: now,
-      });
-    if (updated !== 1) {
-      const latest = await findProjectMilestone(trx, project.id, current.id);
-      if (!latest) throw new NotFoundError();
-      throw await conflictOf(trx, latest);
-    }
+      },
+      async () => {
+        const latest = await findProjectMilestone(trx, project.id, current.id);
+        return latest ? conflictOf(trx, latest) : new NotFoundError();
+      },
+    );
     await insertMilestoneUpdate(trx, {
       milestoneId: current.id,
       userId: actor.user.id,

@@ -1,5 +1,6 @@
 import type { Actor, CurrentUser } from '../../auth/current-user.js';
 import { insertOne } from '../../db/util.js';
+import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { audit, diff } from '../audit/audit.service.js';
 import type { AppDeps } from '../module.js';
@@ -70,7 +71,7 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
         if (!current) throw new NotFoundError();
         const conflict = (p: ProgramRecord = current) =>
           new ConflictError('errors:409.message', { ...programFacts(p), version: p.version });
-        if (current.version !== input.version) throw conflict();
+        await checkVersion(current.version, input.version, conflict);
         if (await programCodeTaken(trx, next.code, id))
           throw ValidationError.field('code', 'validation:unique');
         await assertAssignable(
@@ -89,15 +90,15 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
         );
         const d = diff(programFacts(current), next);
         if (Object.keys(d.after).length === 0) return;
-        const n = await trx('programs')
-          .where({ id, version: input.version })
-          .update({
-            ...programColumns(next),
-            version: current.version + 1,
-            updated_at: clock().toISOString(),
-          });
         // Someone committed first while we waited for the row: show what they saved.
-        if (n !== 1) throw conflict((await findProgram(trx, id)) ?? current);
+        await updateVersioned(
+          trx,
+          'programs',
+          id,
+          input.version,
+          { ...programColumns(next), updated_at: clock().toISOString() },
+          async () => conflict((await findProgram(trx, id)) ?? current),
+        );
         await audit(trx, actor, {
           action: 'program.update',
           entity: 'program',

@@ -1,6 +1,7 @@
 import type { Actor, CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
 import { insertOne } from '../../db/util.js';
+import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { audit, diff } from '../audit/audit.service.js';
 import type { AppDeps } from '../module.js';
@@ -61,18 +62,18 @@ export function createProjectsService({ db, clock, config }: Deps) {
 
   /** Writes the changed facts when the version still matches; audit with before/after. */
   async function save(trx: Conn, actor: Actor, current: ProjectRecord, next: ProjectFacts, version: number) {
-    if (current.version !== version) throw conflictWith(current);
+    await checkVersion(current.version, version, () => conflictWith(current));
     const d = diff(projectFacts(current), next);
     if (Object.keys(d.after).length === 0) return;
-    const n = await trx('projects')
-      .where({ id: current.id, version })
-      .update({
-        ...projectColumns(d.after),
-        version: current.version + 1,
-        updated_at: clock().toISOString(),
-      });
     // Someone committed first while we waited for the row: show what they saved, not what we read.
-    if (n !== 1) throw conflictWith((await findProject(trx, current.id)) ?? current);
+    await updateVersioned(
+      trx,
+      'projects',
+      current.id,
+      version,
+      { ...projectColumns(d.after), updated_at: clock().toISOString() },
+      async () => conflictWith((await findProject(trx, current.id)) ?? current),
+    );
     await refreshProjects(trx, [current.id], today(), config.health);
     await audit(trx, actor, {
       action: 'project.update',
@@ -152,7 +153,7 @@ export function createProjectsService({ db, clock, config }: Deps) {
           actualStart: rest.actualStart ?? null,
           actualEnd: rest.actualEnd ?? null,
         });
-        if (current.version !== version) throw conflictWith(current);
+        await checkVersion(current.version, version, () => conflictWith(current));
         if (next.programId !== current.programId) await assertProgram(trx, next.programId);
         if (await projectCodeTaken(trx, next.code, id))
           throw ValidationError.field('code', 'validation:unique');

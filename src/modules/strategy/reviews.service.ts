@@ -1,6 +1,7 @@
 import type { Actor } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
 import { insertOne } from '../../db/util.js';
+import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { audit, canonicalJson } from '../audit/audit.service.js';
 import type { AppDeps } from '../module.js';
@@ -126,6 +127,9 @@ export function createReviewService(deps: AppDeps) {
   const { db, clock, config } = deps;
   const now = () => clock().toISOString();
 
+  /** Someone closed or changed the cycle, entry or action first. */
+  const changed = () => new ConflictError('strategy:reviews.changed');
+
   function mustManage(actor: Actor) {
     if (!canManageStrategy(actor.user)) throw new ForbiddenError();
   }
@@ -243,10 +247,14 @@ export function createReviewService(deps: AppDeps) {
         const c = await cycleOr404(trx, id);
         if (c.status === 'closed' || c.version !== version)
           throw new ConflictError('strategy:reviews.changed');
-        const n = await trx('review_cycles')
-          .where({ id, version })
-          .update({ status: 'closed', closed_by: actor.user.id, closed_at: now(), version: version + 1 });
-        if (n !== 1) throw new ConflictError('strategy:reviews.changed');
+        await updateVersioned(
+          trx,
+          'review_cycles',
+          id,
+          version,
+          { status: 'closed', closed_by: actor.user.id, closed_at: now() },
+          changed,
+        );
         await audit(trx, actor, {
           action: 'review.close',
           entity: 'review_cycle',
@@ -299,18 +307,22 @@ export function createReviewService(deps: AppDeps) {
           summary: String(current.summary),
           decisions: (current.decisions as string | null) ?? null,
         };
-        if (Number(current.version) !== input.version) throw new ConflictError('errors:409.message', before);
-        const n = await trx('review_entries')
-          .where({ id: current.id, version: input.version })
-          .update({
+        const conflict = () => new ConflictError('errors:409.message', before);
+        await checkVersion(current.version, input.version, conflict);
+        await updateVersioned(
+          trx,
+          'review_entries',
+          Number(current.id),
+          input.version,
+          {
             summary: input.summary,
             decisions: input.decisions ?? null,
             kpi_snapshot: snapshot,
             updated_by: actor.user.id,
             updated_at: now(),
-            version: input.version + 1,
-          });
-        if (n !== 1) throw new ConflictError('errors:409.message', before);
+          },
+          conflict,
+        );
         await audit(trx, actor, {
           action: 'review.entry.update',
           entity: 'review_cycle',
@@ -382,18 +394,21 @@ export function createReviewService(deps: AppDeps) {
           .first()) as Row | undefined;
         if (!r) throw new NotFoundError();
         if (!canCompleteAction(actor.user, { ownerId: Number(r.owner_id) })) throw new ForbiddenError();
-        if (Number(r.version) !== version) throw new ConflictError('strategy:reviews.changed');
+        await checkVersion(r.version, version, changed);
         const status = done ? 'done' : 'open';
-        const n = await trx('review_actions')
-          .where({ id, version })
-          .update({
+        await updateVersioned(
+          trx,
+          'review_actions',
+          id,
+          version,
+          {
             status,
             done_by: done ? actor.user.id : null,
             done_at: done ? now() : null,
-            version: version + 1,
             updated_at: now(),
-          });
-        if (n !== 1) throw new ConflictError('strategy:reviews.changed');
+          },
+          changed,
+        );
         await audit(trx, actor, {
           action: done ? 'review.action.done' : 'review.action.reopen',
           entity: 'review_cycle',

@@ -1,6 +1,7 @@
 import type { Actor, CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
 import { insertOne } from '../../db/util.js';
+import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { audit, diff } from '../audit/audit.service.js';
 import { canSeeProgram, canSeeProject } from '../projects/projects.access.js';
@@ -222,21 +223,24 @@ export function createStrategyService(deps: AppDeps) {
       await db.transaction(async (trx) => {
         const current = await findStrategy(trx, id);
         if (!current) throw new NotFoundError();
-        if (current.version !== input.version)
-          throw new ConflictError('errors:409.message', strategySnap(current));
-        const n = await trx('strategies')
-          .where({ id, version: input.version })
-          .update({
+        const conflict = () => new ConflictError('errors:409.message', strategySnap(current));
+        await checkVersion(current.version, input.version, conflict);
+        await updateVersioned(
+          trx,
+          'strategies',
+          id,
+          input.version,
+          {
             name_en: input.nameEn,
             name_ar: input.nameAr,
             description_en: input.descriptionEn ?? null,
             description_ar: input.descriptionAr ?? null,
             start_year: input.startYear,
             end_year: input.endYear,
-            version: current.version + 1,
             updated_at: now(),
-          });
-        if (n !== 1) throw new ConflictError('errors:409.message', strategySnap(current));
+          },
+          conflict,
+        );
         const d = diff(strategySnap(current), strategySnap(input));
         await audit(trx, actor, { action: 'strategy.update', entity: 'strategy', entityId: id, ...d });
       });
@@ -283,16 +287,19 @@ export function createStrategyService(deps: AppDeps) {
       await db.transaction(async (trx) => {
         const current = await findObjective(trx, id);
         if (!current) throw new NotFoundError();
-        if (current.version !== input.version)
-          throw new ConflictError('errors:409.message', objectiveSnap(current));
+        const conflict = () => new ConflictError('errors:409.message', objectiveSnap(current));
+        await checkVersion(current.version, input.version, conflict);
         if (!(await findStrategy(trx, input.strategyId)))
           throw ValidationError.field('strategyId', 'validation:choice');
         if (await codeTaken(trx, 'objectives', input.code, id))
           throw ValidationError.field('code', 'validation:unique');
         await ownerValid(trx, input.ownerId);
-        const n = await trx('objectives')
-          .where({ id, version: input.version })
-          .update({
+        await updateVersioned(
+          trx,
+          'objectives',
+          id,
+          input.version,
+          {
             strategy_id: input.strategyId,
             code: input.code,
             name_en: input.nameEn,
@@ -301,10 +308,10 @@ export function createStrategyService(deps: AppDeps) {
             description_ar: input.descriptionAr ?? null,
             owner_id: input.ownerId ?? null,
             sort_order: input.sortOrder,
-            version: current.version + 1,
             updated_at: now(),
-          });
-        if (n !== 1) throw new ConflictError('errors:409.message', objectiveSnap(current));
+          },
+          conflict,
+        );
         const d = diff(objectiveSnap(current), objectiveSnap(input));
         await audit(trx, actor, { action: 'objective.update', entity: 'objective', entityId: id, ...d });
       });
@@ -362,16 +369,16 @@ export function createStrategyService(deps: AppDeps) {
         const current = await findLink(trx, id);
         if (!current) throw new NotFoundError();
         const before = { noteEn: current.note_en ?? null, noteAr: current.note_ar ?? null };
-        if (Number(current.version) !== input.version) throw new ConflictError('errors:409.message', before);
-        const n = await trx('objective_links')
-          .where({ id, version: input.version })
-          .update({
-            note_en: input.noteEn ?? null,
-            note_ar: input.noteAr ?? null,
-            version: Number(current.version) + 1,
-            updated_at: now(),
-          });
-        if (n !== 1) throw new ConflictError('errors:409.message', before);
+        const conflict = () => new ConflictError('errors:409.message', before);
+        await checkVersion(current.version, input.version, conflict);
+        await updateVersioned(
+          trx,
+          'objective_links',
+          id,
+          input.version,
+          { note_en: input.noteEn ?? null, note_ar: input.noteAr ?? null, updated_at: now() },
+          conflict,
+        );
         await audit(trx, actor, {
           action: 'objective.link.update',
           entity: 'objective',
@@ -437,8 +444,8 @@ export function createStrategyService(deps: AppDeps) {
       await db.transaction(async (trx) => {
         const current = await findKpi(trx, id);
         if (!current) throw new NotFoundError();
-        if (current.version !== input.version)
-          throw new ConflictError('errors:409.message', kpiSnap(current));
+        const conflict = () => new ConflictError('errors:409.message', kpiSnap(current));
+        await checkVersion(current.version, input.version, conflict);
         if (await codeTaken(trx, 'kpis', input.code, id))
           throw ValidationError.field('code', 'validation:unique');
         await ownerValid(trx, input.ownerId);
@@ -455,10 +462,14 @@ export function createStrategyService(deps: AppDeps) {
           if (firstEnd && input.baselineDate >= firstEnd)
             throw ValidationError.field('baselineDate', 'strategy:kpis.baselineAfterValues');
         }
-        const n = await trx('kpis')
-          .where({ id, version: input.version })
-          .update({ ...kpiColumns(input), version: current.version + 1, updated_at: now() });
-        if (n !== 1) throw new ConflictError('errors:409.message', kpiSnap(current));
+        await updateVersioned(
+          trx,
+          'kpis',
+          id,
+          input.version,
+          { ...kpiColumns(input), updated_at: now() },
+          conflict,
+        );
         const d = diff(kpiSnap(current), kpiSnap(input));
         await audit(trx, actor, { action: 'kpi.update', entity: 'kpi', entityId: id, ...d });
       });
@@ -505,11 +516,16 @@ export function createStrategyService(deps: AppDeps) {
         const t = await findTarget(trx, kpiId, targetId);
         if (!t) throw new NotFoundError();
         const before = { period: t.periodKey, value: t.value };
-        if (t.version !== input.version) throw new ConflictError('errors:409.message', before);
-        const n = await trx('kpi_targets')
-          .where({ id: targetId, version: input.version })
-          .update({ value: input.value, version: t.version + 1, updated_at: now() });
-        if (n !== 1) throw new ConflictError('errors:409.message', before);
+        const conflict = () => new ConflictError('errors:409.message', before);
+        await checkVersion(t.version, input.version, conflict);
+        await updateVersioned(
+          trx,
+          'kpi_targets',
+          targetId,
+          input.version,
+          { value: input.value, updated_at: now() },
+          conflict,
+        );
         await audit(trx, actor, {
           action: 'kpi.target.update',
           entity: 'kpi',
