@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Conn } from '../../db/knex.js';
 import { likePattern } from '../../db/util.js';
 
@@ -31,15 +32,33 @@ export async function listAudit(
   limit: number,
   offset: number,
 ): Promise<{ rows: AuditRow[]; total: number }> {
-  const base = db('audit_log as a').modify((q) => {
-    if (f.actorId) q.where('a.actor_id', f.actorId);
-    if (f.entity) q.where('a.entity', f.entity);
-    if (f.entityId) q.where('a.entity_id', f.entityId);
-    if (f.action) q.whereRaw("a.action like ? escape '\\'", [likePattern(f.action)]);
-    if (f.from) q.where('a.at', '>=', f.from);
-    if (f.to) q.where('a.at', '<', nextDay(f.to));
-  });
-  const [{ n }] = (await base.clone().count({ n: '*' })) as { n: number }[];
+  return auditPage(
+    db,
+    (q) => {
+      if (f.actorId) q.where('a.actor_id', f.actorId);
+      if (f.entity) q.where('a.entity', f.entity);
+      if (f.entityId) q.where('a.entity_id', f.entityId);
+      if (f.action) q.whereRaw("a.action like ? escape '\\'", [likePattern(f.action)]);
+      if (f.from) q.where('a.at', '>=', f.from);
+      if (f.to) q.where('a.at', '<', nextDay(f.to));
+    },
+    limit,
+    offset,
+  );
+}
+
+/**
+ * One page of the audit entries that `where` keeps (the log is aliased `a`), newest first, with
+ * the acting user's names, and how many entries there are in all.
+ */
+export async function auditPage(
+  db: Conn,
+  where: (q: Knex.QueryBuilder) => void,
+  limit: number,
+  offset: number,
+): Promise<{ rows: AuditRow[]; total: number }> {
+  const base = db('audit_log as a').modify(where);
+  const [{ n }] = (await base.clone().count({ n: '*' })) as { n: number | string }[];
   const rows = await base
     .clone()
     .leftJoin('users as u', 'u.id', 'a.actor_id')

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Conn, Db } from '../../db/knex.js';
+import { auditPage, type AuditRow } from '../audit/audit.repository.js';
 
 /**
  * A project's history: the audit-log entries about the project itself and about the records that
@@ -67,18 +68,7 @@ async function presentTables(db: Db): Promise<Set<string>> {
   return p;
 }
 
-export interface HistoryRow {
-  id: number;
-  at: string;
-  actorId: number | null;
-  actorEn: string | null;
-  actorAr: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  before: string | null;
-  after: string | null;
-}
+export type HistoryRow = Omit<AuditRow, 'requestId' | 'hash'>;
 
 export async function projectHistory(
   db: Db,
@@ -87,30 +77,16 @@ export async function projectHistory(
   offset: number,
 ): Promise<{ rows: HistoryRow[]; total: number }> {
   const tables = await presentTables(db);
-  const about = (q: Knex.QueryBuilder) =>
-    q.where((w) => {
-      w.where((x) => x.where('a.entity', 'project').andWhere('a.entity_id', String(projectId)));
-      for (const s of SOURCES)
-        if (tables.has(s.table))
-          w.orWhere((x) => x.where('a.entity', s.entity).whereIn('a.entity_id', s.ids(db, projectId)));
-    });
-  const [{ n }] = (await about(db('audit_log as a')).count({ n: '*' })) as { n: number | string }[];
-  const rows = (await about(db('audit_log as a'))
-    .leftJoin('users as u', 'u.id', 'a.actor_id')
-    .select(
-      'a.id',
-      'a.at',
-      'a.actor_id as actorId',
-      'u.name_en as actorEn',
-      'u.name_ar as actorAr',
-      'a.action',
-      'a.entity',
-      'a.entity_id as entityId',
-      'a.before',
-      'a.after',
-    )
-    .orderBy('a.id', 'desc')
-    .limit(limit)
-    .offset(offset)) as HistoryRow[];
-  return { rows, total: Number(n) };
+  return auditPage(
+    db,
+    (q) =>
+      q.where((w) => {
+        w.where((x) => x.where('a.entity', 'project').andWhere('a.entity_id', String(projectId)));
+        for (const s of SOURCES)
+          if (tables.has(s.table))
+            w.orWhere((x) => x.where('a.entity', s.entity).whereIn('a.entity_id', s.ids(db, projectId)));
+      }),
+    limit,
+    offset,
+  );
 }
