@@ -11,6 +11,14 @@ export async function insertOne(db: Conn, table: string, row: Record<string, unk
   return idOf(await db(table).insert(row).returning('id'));
 }
 
+/** Row columns for camelCase values (`nameEn` → `name_en`); undefined values are left out. */
+export function columnsOf(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values))
+    if (v !== undefined) out[k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] = v;
+  return out;
+}
+
 /** Escapes a user's search text for LIKE (with ESCAPE '\'). */
 export function likePattern(q: string): string {
   return '%' + q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';

@@ -1,6 +1,6 @@
 import type { Actor, CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
-import { insertOne } from '../../db/util.js';
+import { columnsOf, insertOne } from '../../db/util.js';
 import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { audit, diff } from '../audit/audit.service.js';
@@ -54,39 +54,48 @@ export function createStrategyService(deps: AppDeps) {
       throw ValidationError.field(field, 'validation:choice');
   }
 
-  const strategySnap = (s: StrategyInput | Strategy) => ({
-    nameEn: s.nameEn,
-    nameAr: s.nameAr,
-    descriptionEn: s.descriptionEn ?? null,
-    descriptionAr: s.descriptionAr ?? null,
-    startYear: s.startYear,
-    endYear: s.endYear,
-  });
-  const objectiveSnap = (o: ObjectiveInput | Objective) => ({
-    strategyId: o.strategyId,
-    code: o.code,
-    nameEn: o.nameEn,
-    nameAr: o.nameAr,
-    descriptionEn: o.descriptionEn ?? null,
-    descriptionAr: o.descriptionAr ?? null,
-    ownerId: o.ownerId ?? null,
-    sortOrder: o.sortOrder,
-  });
-  const kpiSnap = (k: KpiInput | Kpi) => ({
-    code: k.code,
-    nameEn: k.nameEn,
-    nameAr: k.nameAr,
-    unit: k.unit,
-    direction: k.direction,
-    baselineValue: k.baselineValue,
-    baselineDate: k.baselineDate,
-    frequency: k.frequency,
-    ownerId: k.ownerId ?? null,
-    dataSourceEn: k.dataSourceEn ?? null,
-    dataSourceAr: k.dataSourceAr ?? null,
-    sourceKey: k.sourceKey ?? null,
-    sortOrder: k.sortOrder,
-  });
+  /** Inserts a strategy, objective or KPI row and audits `<entity>.create` with what was saved. */
+  async function createAudited(
+    trx: Conn,
+    actor: Actor,
+    e: { table: string; entity: string; columns: Record<string, unknown>; after: Record<string, unknown> },
+  ): Promise<number> {
+    const id = await insertOne(trx, e.table, { ...e.columns, created_at: now(), updated_at: now() });
+    await audit(trx, actor, { action: `${e.entity}.create`, entity: e.entity, entityId: id, after: e.after });
+    return id;
+  }
+
+  /**
+   * Edits a strategy, objective or KPI in one transaction: 404 when gone, 409 with the current
+   * values when the version moved, the entity's own checks, the versioned write, `<entity>.update`
+   * audited with the changed values.
+   */
+  async function updateAudited<R extends { version: number }, S extends Record<string, unknown>>(
+    actor: Actor,
+    id: number,
+    version: number,
+    e: {
+      table: string;
+      entity: string;
+      find: (conn: Conn, id: number) => Promise<R | undefined>;
+      snap: (r: R) => S;
+      next: S;
+      columns: Record<string, unknown>;
+      check?: (trx: Conn, current: R) => Promise<void>;
+    },
+  ): Promise<void> {
+    mustManage(actor);
+    await db.transaction(async (trx) => {
+      const current = await e.find(trx, id);
+      if (!current) throw new NotFoundError();
+      const conflict = () => new ConflictError('errors:409.message', e.snap(current));
+      await checkVersion(current.version, version, conflict);
+      if (e.check) await e.check(trx, current);
+      await updateVersioned(trx, e.table, id, version, { ...e.columns, updated_at: now() }, conflict);
+      const d = diff(e.snap(current), e.next);
+      await audit(trx, actor, { action: `${e.entity}.update`, entity: e.entity, entityId: id, ...d });
+    });
+  }
 
   return {
     // ---- reading
@@ -193,25 +202,14 @@ export function createStrategyService(deps: AppDeps) {
 
     async createStrategy(actor: Actor, input: StrategyInput): Promise<number> {
       mustManage(actor);
-      return db.transaction(async (trx) => {
-        const id = await insertOne(trx, 'strategies', {
-          name_en: input.nameEn,
-          name_ar: input.nameAr,
-          description_en: input.descriptionEn ?? null,
-          description_ar: input.descriptionAr ?? null,
-          start_year: input.startYear,
-          end_year: input.endYear,
-          created_at: now(),
-          updated_at: now(),
-        });
-        await audit(trx, actor, {
-          action: 'strategy.create',
+      return db.transaction((trx) =>
+        createAudited(trx, actor, {
+          table: 'strategies',
           entity: 'strategy',
-          entityId: id,
+          columns: columnsOf(strategySnap(input)),
           after: strategySnap(input),
-        });
-        return id;
-      });
+        }),
+      );
     },
 
     async updateStrategy(
@@ -219,30 +217,13 @@ export function createStrategyService(deps: AppDeps) {
       id: number,
       input: StrategyInput & { version: number },
     ): Promise<void> {
-      mustManage(actor);
-      await db.transaction(async (trx) => {
-        const current = await findStrategy(trx, id);
-        if (!current) throw new NotFoundError();
-        const conflict = () => new ConflictError('errors:409.message', strategySnap(current));
-        await checkVersion(current.version, input.version, conflict);
-        await updateVersioned(
-          trx,
-          'strategies',
-          id,
-          input.version,
-          {
-            name_en: input.nameEn,
-            name_ar: input.nameAr,
-            description_en: input.descriptionEn ?? null,
-            description_ar: input.descriptionAr ?? null,
-            start_year: input.startYear,
-            end_year: input.endYear,
-            updated_at: now(),
-          },
-          conflict,
-        );
-        const d = diff(strategySnap(current), strategySnap(input));
-        await audit(trx, actor, { action: 'strategy.update', entity: 'strategy', entityId: id, ...d });
+      await updateAudited(actor, id, input.version, {
+        table: 'strategies',
+        entity: 'strategy',
+        find: findStrategy,
+        snap: strategySnap,
+        next: strategySnap(input),
+        columns: columnsOf(strategySnap(input)),
       });
     },
 
@@ -256,25 +237,12 @@ export function createStrategyService(deps: AppDeps) {
         if (await codeTaken(trx, 'objectives', input.code))
           throw ValidationError.field('code', 'validation:unique');
         await ownerValid(trx, input.ownerId);
-        const id = await insertOne(trx, 'objectives', {
-          strategy_id: input.strategyId,
-          code: input.code,
-          name_en: input.nameEn,
-          name_ar: input.nameAr,
-          description_en: input.descriptionEn ?? null,
-          description_ar: input.descriptionAr ?? null,
-          owner_id: input.ownerId ?? null,
-          sort_order: input.sortOrder,
-          created_at: now(),
-          updated_at: now(),
-        });
-        await audit(trx, actor, {
-          action: 'objective.create',
+        return createAudited(trx, actor, {
+          table: 'objectives',
           entity: 'objective',
-          entityId: id,
+          columns: columnsOf(objectiveSnap(input)),
           after: objectiveSnap(input),
         });
-        return id;
       });
     },
 
@@ -283,37 +251,20 @@ export function createStrategyService(deps: AppDeps) {
       id: number,
       input: ObjectiveInput & { version: number },
     ): Promise<void> {
-      mustManage(actor);
-      await db.transaction(async (trx) => {
-        const current = await findObjective(trx, id);
-        if (!current) throw new NotFoundError();
-        const conflict = () => new ConflictError('errors:409.message', objectiveSnap(current));
-        await checkVersion(current.version, input.version, conflict);
-        if (!(await findStrategy(trx, input.strategyId)))
-          throw ValidationError.field('strategyId', 'validation:choice');
-        if (await codeTaken(trx, 'objectives', input.code, id))
-          throw ValidationError.field('code', 'validation:unique');
-        await ownerValid(trx, input.ownerId);
-        await updateVersioned(
-          trx,
-          'objectives',
-          id,
-          input.version,
-          {
-            strategy_id: input.strategyId,
-            code: input.code,
-            name_en: input.nameEn,
-            name_ar: input.nameAr,
-            description_en: input.descriptionEn ?? null,
-            description_ar: input.descriptionAr ?? null,
-            owner_id: input.ownerId ?? null,
-            sort_order: input.sortOrder,
-            updated_at: now(),
-          },
-          conflict,
-        );
-        const d = diff(objectiveSnap(current), objectiveSnap(input));
-        await audit(trx, actor, { action: 'objective.update', entity: 'objective', entityId: id, ...d });
+      await updateAudited(actor, id, input.version, {
+        table: 'objectives',
+        entity: 'objective',
+        find: findObjective,
+        snap: objectiveSnap,
+        next: objectiveSnap(input),
+        columns: columnsOf(objectiveSnap(input)),
+        async check(trx) {
+          if (!(await findStrategy(trx, input.strategyId)))
+            throw ValidationError.field('strategyId', 'validation:choice');
+          if (await codeTaken(trx, 'objectives', input.code, id))
+            throw ValidationError.field('code', 'validation:unique');
+          await ownerValid(trx, input.ownerId);
+        },
       });
     },
 
@@ -423,55 +374,41 @@ export function createStrategyService(deps: AppDeps) {
           throw ValidationError.field('code', 'validation:unique');
         await ownerValid(trx, input.ownerId);
         checkSource(input);
-        const id = await insertOne(trx, 'kpis', {
-          objective_id: objectiveId,
-          ...kpiColumns(input),
-          created_at: now(),
-          updated_at: now(),
-        });
-        await audit(trx, actor, {
-          action: 'kpi.create',
+        return createAudited(trx, actor, {
+          table: 'kpis',
           entity: 'kpi',
-          entityId: id,
+          columns: { objective_id: objectiveId, ...kpiColumns(input) },
           after: { objectiveId, ...kpiSnap(input) },
         });
-        return id;
       });
     },
 
     async updateKpi(actor: Actor, id: number, input: KpiInput & { version: number }): Promise<void> {
-      mustManage(actor);
-      await db.transaction(async (trx) => {
-        const current = await findKpi(trx, id);
-        if (!current) throw new NotFoundError();
-        const conflict = () => new ConflictError('errors:409.message', kpiSnap(current));
-        await checkVersion(current.version, input.version, conflict);
-        if (await codeTaken(trx, 'kpis', input.code, id))
-          throw ValidationError.field('code', 'validation:unique');
-        await ownerValid(trx, input.ownerId);
-        checkSource(input);
-        const { total, firstEnd } = await countMeasurements(trx, id);
-        if (total > 0) {
-          // Values already recorded keep their meaning: their unit, period kind and source are fixed.
-          if (input.unit !== current.unit)
-            throw ValidationError.field('unit', 'strategy:kpis.fixedOnceMeasured');
-          if (input.frequency !== current.frequency)
-            throw ValidationError.field('frequency', 'strategy:kpis.fixedOnceMeasured');
-          if ((input.sourceKey ?? null) !== current.sourceKey)
-            throw ValidationError.field('sourceKey', 'strategy:kpis.fixedOnceMeasured');
-          if (firstEnd && input.baselineDate >= firstEnd)
-            throw ValidationError.field('baselineDate', 'strategy:kpis.baselineAfterValues');
-        }
-        await updateVersioned(
-          trx,
-          'kpis',
-          id,
-          input.version,
-          { ...kpiColumns(input), updated_at: now() },
-          conflict,
-        );
-        const d = diff(kpiSnap(current), kpiSnap(input));
-        await audit(trx, actor, { action: 'kpi.update', entity: 'kpi', entityId: id, ...d });
+      await updateAudited(actor, id, input.version, {
+        table: 'kpis',
+        entity: 'kpi',
+        find: findKpi,
+        snap: kpiSnap,
+        next: kpiSnap(input),
+        columns: kpiColumns(input),
+        async check(trx, current) {
+          if (await codeTaken(trx, 'kpis', input.code, id))
+            throw ValidationError.field('code', 'validation:unique');
+          await ownerValid(trx, input.ownerId);
+          checkSource(input);
+          const { total, firstEnd } = await countMeasurements(trx, id);
+          if (total > 0) {
+            // Values already recorded keep their meaning: their unit, period kind and source are fixed.
+            if (input.unit !== current.unit)
+              throw ValidationError.field('unit', 'strategy:kpis.fixedOnceMeasured');
+            if (input.frequency !== current.frequency)
+              throw ValidationError.field('frequency', 'strategy:kpis.fixedOnceMeasured');
+            if ((input.sourceKey ?? null) !== current.sourceKey)
+              throw ValidationError.field('sourceKey', 'strategy:kpis.fixedOnceMeasured');
+            if (firstEnd && input.baselineDate >= firstEnd)
+              throw ValidationError.field('baselineDate', 'strategy:kpis.baselineAfterValues');
+          }
+        },
       });
     },
 
@@ -554,6 +491,40 @@ export function createStrategyService(deps: AppDeps) {
   };
 }
 
+const strategySnap = (s: StrategyInput | Strategy) => ({
+  nameEn: s.nameEn,
+  nameAr: s.nameAr,
+  descriptionEn: s.descriptionEn ?? null,
+  descriptionAr: s.descriptionAr ?? null,
+  startYear: s.startYear,
+  endYear: s.endYear,
+});
+const objectiveSnap = (o: ObjectiveInput | Objective) => ({
+  strategyId: o.strategyId,
+  code: o.code,
+  nameEn: o.nameEn,
+  nameAr: o.nameAr,
+  descriptionEn: o.descriptionEn ?? null,
+  descriptionAr: o.descriptionAr ?? null,
+  ownerId: o.ownerId ?? null,
+  sortOrder: o.sortOrder,
+});
+const kpiSnap = (k: KpiInput | Kpi) => ({
+  code: k.code,
+  nameEn: k.nameEn,
+  nameAr: k.nameAr,
+  unit: k.unit,
+  direction: k.direction,
+  baselineValue: k.baselineValue,
+  baselineDate: k.baselineDate,
+  frequency: k.frequency,
+  ownerId: k.ownerId ?? null,
+  dataSourceEn: k.dataSourceEn ?? null,
+  dataSourceAr: k.dataSourceAr ?? null,
+  sourceKey: k.sourceKey ?? null,
+  sortOrder: k.sortOrder,
+});
+
 /** A computed KPI uses the unit and direction its source produces. */
 function checkSource(input: KpiInput) {
   if (!input.sourceKey) return;
@@ -564,22 +535,7 @@ function checkSource(input: KpiInput) {
 }
 
 function kpiColumns(input: KpiInput) {
-  return {
-    code: input.code,
-    name_en: input.nameEn,
-    name_ar: input.nameAr,
-    unit: input.unit,
-    direction: input.direction,
-    baseline_value: input.baselineValue,
-    baseline_date: input.baselineDate,
-    frequency: input.frequency,
-    owner_id: input.ownerId ?? null,
-    data_source_en: input.dataSourceEn ?? null,
-    data_source_ar: input.dataSourceAr ?? null,
-    computed: !!input.sourceKey,
-    source_key: input.sourceKey ?? null,
-    sort_order: input.sortOrder,
-  };
+  return { ...columnsOf(kpiSnap(input)), computed: !!input.sourceKey };
 }
 
 export type StrategyService = ReturnType<typeof createStrategyService>;
