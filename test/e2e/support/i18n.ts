@@ -12,3 +12,10 @@ export function label(locale: Locale, key: string, params?: Record<string, unkno
 export function exact(text: string): RegExp {
   return new RegExp('^\\s*' + text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '\\s*\\*?\\s*$');
 }
+
+/** An accessible name made of these parts in order, whatever the white space between them. */
+export function words(...parts: string[]): RegExp {
+  return new RegExp(
+    '^\\s*' + parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*') + '\\s*$',
+  );
+}
