@@ -3,6 +3,7 @@ import type { CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
 import { likePattern } from '../../db/util.js';
 import type { Locale } from '../../i18n/locales.js';
+import { programFactsOf } from '../programs/programs.repository.js';
 import { whereProgramVisible, whereProjectVisible } from '../projects/projects.access.js';
 import { programRollupFromTotals, type ProgramRollup, type Rag } from './portfolio.rules.js';
 import type { Phase, ProjectStatus } from './portfolio.values.js';
@@ -159,18 +160,9 @@ export async function programsWithRollups(
   const rows = (await whereProgramVisible(q, user)) as Record<string, unknown>[];
   return rows.map((r) => ({
     id: r.id as number,
-    code: r.code as string,
-    nameEn: r.name_en as string,
-    nameAr: r.name_ar as string,
-    descriptionEn: (r.description_en as string | null) ?? null,
-    descriptionAr: (r.description_ar as string | null) ?? null,
-    status: r.status as string,
-    plannedStart: (r.planned_start as string | null) ?? null,
-    plannedEnd: (r.planned_end as string | null) ?? null,
-    sponsorId: (r.sponsor_id as number | null) ?? null,
+    ...programFactsOf(r),
     sponsorEn: (r.sponsor_en as string | null) ?? null,
     sponsorAr: (r.sponsor_ar as string | null) ?? null,
-    managerId: (r.manager_id as number | null) ?? null,
     managerEn: (r.manager_en as string | null) ?? null,
     managerAr: (r.manager_ar as string | null) ?? null,
     rollup: programRollupFromTotals({

@@ -17,9 +17,9 @@ export interface ProgramRecord {
   updatedAt: string;
 }
 
-export function toProgram(r: Record<string, unknown>): ProgramRecord {
+/** The editable facts of a `programs` row, camelCase (also for lists that select more). */
+export function programFactsOf(r: Record<string, unknown>): ProgramFacts {
   return {
-    id: r.id as number,
     code: r.code as string,
     nameEn: r.name_en as string,
     nameAr: r.name_ar as string,
@@ -30,6 +30,13 @@ export function toProgram(r: Record<string, unknown>): ProgramRecord {
     plannedStart: (r.planned_start as string | null) ?? null,
     plannedEnd: (r.planned_end as string | null) ?? null,
     status: r.status as string,
+  };
+}
+
+export function toProgram(r: Record<string, unknown>): ProgramRecord {
+  return {
+    id: r.id as number,
+    ...programFactsOf(r),
     version: Number(r.version),
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
@@ -61,21 +68,6 @@ export function programFacts(p: ProgramFacts): ProgramFacts {
     managerId: p.managerId ?? null,
     plannedStart: p.plannedStart ?? null,
     plannedEnd: p.plannedEnd ?? null,
-    status: p.status,
-  };
-}
-
-export function programColumns(p: ProgramFacts): Record<string, unknown> {
-  return {
-    code: p.code,
-    name_en: p.nameEn,
-    name_ar: p.nameAr,
-    description_en: p.descriptionEn,
-    description_ar: p.descriptionAr,
-    sponsor_id: p.sponsorId,
-    manager_id: p.managerId,
-    planned_start: p.plannedStart,
-    planned_end: p.plannedEnd,
     status: p.status,
   };
 }

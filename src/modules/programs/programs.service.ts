@@ -1,5 +1,5 @@
 import type { Actor, CurrentUser } from '../../auth/current-user.js';
-import { insertOne } from '../../db/util.js';
+import { columnsOf, insertOne } from '../../db/util.js';
 import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { audit, diff } from '../audit/audit.service.js';
@@ -7,13 +7,7 @@ import type { AppDeps } from '../module.js';
 import { ASSIGNABLE, assertAssignable } from '../portfolio/portfolio.people.js';
 import { canSeeProgram } from '../projects/projects.access.js';
 import { canManagePrograms } from './programs.policy.js';
-import {
-  findProgram,
-  programCodeTaken,
-  programColumns,
-  programFacts,
-  type ProgramRecord,
-} from './programs.repository.js';
+import { findProgram, programCodeTaken, programFacts, type ProgramRecord } from './programs.repository.js';
 import type { CreateProgramInput, UpdateProgramInput } from './programs.schema.js';
 
 /** Program use cases: policy first, then one transaction with the writes and the audit entry. */
@@ -44,7 +38,7 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
         await assertAssignable(trx, 'managerId', facts.managerId, ASSIGNABLE.programManager);
         const now = clock().toISOString();
         const id = await insertOne(trx, 'programs', {
-          ...programColumns(facts),
+          ...columnsOf(facts),
           version: 1,
           created_at: now,
           updated_at: now,
@@ -96,7 +90,7 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
           'programs',
           id,
           input.version,
-          { ...programColumns(next), updated_at: clock().toISOString() },
+          { ...columnsOf(next), updated_at: clock().toISOString() },
           async () => conflict((await findProgram(trx, id)) ?? current),
         );
         await audit(trx, actor, {

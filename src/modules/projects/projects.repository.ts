@@ -129,34 +129,6 @@ export function projectFacts(p: ProjectFacts): ProjectFacts {
   };
 }
 
-const COLUMN: Record<keyof ProjectFacts, string> = {
-  code: 'code',
-  programId: 'program_id',
-  nameEn: 'name_en',
-  nameAr: 'name_ar',
-  descriptionEn: 'description_en',
-  descriptionAr: 'description_ar',
-  scope: 'scope',
-  managerId: 'manager_id',
-  sponsorId: 'sponsor_id',
-  status: 'status',
-  priority: 'priority',
-  reportFrequency: 'report_frequency',
-  plannedStart: 'planned_start',
-  plannedEnd: 'planned_end',
-  actualStart: 'actual_start',
-  actualEnd: 'actual_end',
-  budgetPlanned: 'budget_planned',
-  budgetActual: 'budget_actual',
-};
-
-/** Column values for the given facts (only the keys present). */
-export function projectColumns(p: Partial<ProjectFacts>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p)) if (v !== undefined) out[COLUMN[k as keyof ProjectFacts]] = v;
-  return out;
-}
-
 export interface ProjectPeopleNames {
   programCode: string;
   programNameEn: string;

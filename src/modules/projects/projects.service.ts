@@ -1,6 +1,6 @@
 import type { Actor, CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
-import { insertOne } from '../../db/util.js';
+import { columnsOf, insertOne } from '../../db/util.js';
 import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { audit, diff } from '../audit/audit.service.js';
@@ -14,7 +14,6 @@ import {
   findMember,
   findProject,
   projectCodeTaken,
-  projectColumns,
   projectFacts,
   toProject,
   type ProjectFacts,
@@ -71,7 +70,7 @@ export function createProjectsService({ db, clock, config }: Deps) {
       'projects',
       current.id,
       version,
-      { ...projectColumns(d.after), updated_at: clock().toISOString() },
+      { ...columnsOf(d.after), updated_at: clock().toISOString() },
       async () => conflictWith((await findProject(trx, current.id)) ?? current),
     );
     await refreshProjects(trx, [current.id], today(), config.health);
@@ -114,7 +113,7 @@ export function createProjectsService({ db, clock, config }: Deps) {
         await assertAssignable(trx, 'sponsorId', facts.sponsorId, ASSIGNABLE.projectSponsor);
         const now = clock().toISOString();
         const id = await insertOne(trx, 'projects', {
-          ...projectColumns(facts),
+          ...columnsOf(facts),
           phase: 'initiation',
           currency: config.currency,
           version: 1,
