@@ -48,13 +48,24 @@ export function createApprovalSettingsService(db: Db) {
       { id: number; version: number } | undefined;
     if (!wf) throw new NotFoundError();
     await checkVersion(wf.version, version, conflict);
-    const steps = (await trx('approval_workflow_steps')
-      .where({ workflow_id: wf.id })
-      .orderBy('position')) as WorkflowStep[];
-    return { wf, steps };
+    return { wf, steps: await stepsOf(trx, wf.id) };
   }
 
-  async function bump(trx: Trx, wf: { id: number; version: number }) {
+  async function stepsOf(trx: Trx, workflowId: number) {
+    return (await trx('approval_workflow_steps')
+      .where({ workflow_id: workflowId })
+      .orderBy('position')) as WorkflowStep[];
+  }
+
+  /** A workflow's steps changed: its version moves on, and the change is audited. */
+  async function stepsChanged(
+    trx: Trx,
+    actor: Actor,
+    kind: ApprovalKind,
+    wf: { id: number; version: number },
+    before: WorkflowStep[],
+    after: WorkflowStep[],
+  ) {
     await updateVersioned(
       trx,
       'approval_workflows',
@@ -63,6 +74,13 @@ export function createApprovalSettingsService(db: Db) {
       { updated_at: now().toISOString() },
       conflict,
     );
+    await audit(trx, actor, {
+      action: 'workflow.update',
+      entity: 'approval_workflow',
+      entityId: kind,
+      before: snapshot(before),
+      after: snapshot(after),
+    });
   }
 
   const snapshot = (steps: WorkflowStep[]) =>
@@ -102,17 +120,7 @@ export function createApprovalSettingsService(db: Db) {
           decider_user_id: input.deciderRole === 'user' ? input.deciderUserId : null,
           sla_days: input.slaDays,
         });
-        await bump(trx, wf);
-        const after = (await trx('approval_workflow_steps')
-          .where({ workflow_id: wf.id })
-          .orderBy('position')) as WorkflowStep[];
-        await audit(trx, actor, {
-          action: 'workflow.update',
-          entity: 'approval_workflow',
-          entityId: kind,
-          before: snapshot(steps),
-          after: snapshot(after),
-        });
+        await stepsChanged(trx, actor, kind, wf, steps, await stepsOf(trx, wf.id));
       });
     },
 
@@ -128,14 +136,7 @@ export function createApprovalSettingsService(db: Db) {
           trx,
           rest.map((s) => s.id),
         );
-        await bump(trx, wf);
-        await audit(trx, actor, {
-          action: 'workflow.update',
-          entity: 'approval_workflow',
-          entityId: kind,
-          before: snapshot(steps),
-          after: snapshot(rest),
-        });
+        await stepsChanged(trx, actor, kind, wf, steps, rest);
       });
     },
 
@@ -159,14 +160,7 @@ export function createApprovalSettingsService(db: Db) {
           trx,
           order.map((s) => s.id),
         );
-        await bump(trx, wf);
-        await audit(trx, actor, {
-          action: 'workflow.update',
-          entity: 'approval_workflow',
-          entityId: kind,
-          before: snapshot(steps),
-          after: snapshot(order),
-        });
+        await stepsChanged(trx, actor, kind, wf, steps, order);
       });
     },
 
