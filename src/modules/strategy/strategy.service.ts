@@ -54,6 +54,23 @@ export function createStrategyService(deps: AppDeps) {
       throw ValidationError.field(field, 'validation:choice');
   }
 
+  /** What an objective must satisfy to be saved (`id`: the one being edited). */
+  async function checkObjective(trx: Conn, input: ObjectiveInput, id?: number) {
+    if (!(await findStrategy(trx, input.strategyId)))
+      throw ValidationError.field('strategyId', 'validation:choice');
+    if (await codeTaken(trx, 'objectives', input.code, id))
+      throw ValidationError.field('code', 'validation:unique');
+    await ownerValid(trx, input.ownerId);
+  }
+
+  /** What a KPI must satisfy to be saved (`id`: the one being edited). */
+  async function checkKpi(trx: Conn, input: KpiInput, id?: number) {
+    if (await codeTaken(trx, 'kpis', input.code, id))
+      throw ValidationError.field('code', 'validation:unique');
+    await ownerValid(trx, input.ownerId);
+    checkSource(input);
+  }
+
   /** Inserts a strategy, objective or KPI row and audits `<entity>.create` with what was saved. */
   async function createAudited(
     trx: Conn,
@@ -232,11 +249,7 @@ export function createStrategyService(deps: AppDeps) {
     async createObjective(actor: Actor, input: ObjectiveInput): Promise<number> {
       mustManage(actor);
       return db.transaction(async (trx) => {
-        if (!(await findStrategy(trx, input.strategyId)))
-          throw ValidationError.field('strategyId', 'validation:choice');
-        if (await codeTaken(trx, 'objectives', input.code))
-          throw ValidationError.field('code', 'validation:unique');
-        await ownerValid(trx, input.ownerId);
+        await checkObjective(trx, input);
         return createAudited(trx, actor, {
           table: 'objectives',
           entity: 'objective',
@@ -258,13 +271,7 @@ export function createStrategyService(deps: AppDeps) {
         snap: objectiveSnap,
         next: objectiveSnap(input),
         columns: columnsOf(objectiveSnap(input)),
-        async check(trx) {
-          if (!(await findStrategy(trx, input.strategyId)))
-            throw ValidationError.field('strategyId', 'validation:choice');
-          if (await codeTaken(trx, 'objectives', input.code, id))
-            throw ValidationError.field('code', 'validation:unique');
-          await ownerValid(trx, input.ownerId);
-        },
+        check: (trx) => checkObjective(trx, input, id),
       });
     },
 
@@ -370,10 +377,7 @@ export function createStrategyService(deps: AppDeps) {
       mustManage(actor);
       return db.transaction(async (trx) => {
         if (!(await findObjective(trx, objectiveId))) throw new NotFoundError();
-        if (await codeTaken(trx, 'kpis', input.code))
-          throw ValidationError.field('code', 'validation:unique');
-        await ownerValid(trx, input.ownerId);
-        checkSource(input);
+        await checkKpi(trx, input);
         return createAudited(trx, actor, {
           table: 'kpis',
           entity: 'kpi',
@@ -392,10 +396,7 @@ export function createStrategyService(deps: AppDeps) {
         next: kpiSnap(input),
         columns: kpiColumns(input),
         async check(trx, current) {
-          if (await codeTaken(trx, 'kpis', input.code, id))
-            throw ValidationError.field('code', 'validation:unique');
-          await ownerValid(trx, input.ownerId);
-          checkSource(input);
+          await checkKpi(trx, input, id);
           const { total, firstEnd } = await countMeasurements(trx, id);
           if (total > 0) {
             // Values already recorded keep their meaning: their unit, period kind and source are fixed.
