@@ -10,6 +10,19 @@ import { canManagePrograms } from './programs.policy.js';
 import { findProgram, programCodeTaken, programFacts, type ProgramRecord } from './programs.repository.js';
 import type { CreateProgramInput, UpdateProgramInput } from './programs.schema.js';
 
+/** The facts a create or edit form gives (fields left empty are null). */
+function factsOf(input: CreateProgramInput) {
+  return programFacts({
+    ...input,
+    descriptionEn: input.descriptionEn ?? null,
+    descriptionAr: input.descriptionAr ?? null,
+    sponsorId: input.sponsorId ?? null,
+    managerId: input.managerId ?? null,
+    plannedStart: input.plannedStart ?? null,
+    plannedEnd: input.plannedEnd ?? null,
+  });
+}
+
 /** Program use cases: policy first, then one transaction with the writes and the audit entry. */
 export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock'>) {
   return {
@@ -23,15 +36,7 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
 
     async create(actor: Actor, input: CreateProgramInput): Promise<number> {
       if (!canManagePrograms(actor.user)) throw new ForbiddenError();
-      const facts = programFacts({
-        ...input,
-        descriptionEn: input.descriptionEn ?? null,
-        descriptionAr: input.descriptionAr ?? null,
-        sponsorId: input.sponsorId ?? null,
-        managerId: input.managerId ?? null,
-        plannedStart: input.plannedStart ?? null,
-        plannedEnd: input.plannedEnd ?? null,
-      });
+      const facts = factsOf(input);
       return db.transaction(async (trx) => {
         if (await programCodeTaken(trx, facts.code)) throw ValidationError.field('code', 'validation:unique');
         await assertAssignable(trx, 'sponsorId', facts.sponsorId, ASSIGNABLE.programSponsor);
@@ -51,15 +56,7 @@ export function createProgramsService({ db, clock }: Pick<AppDeps, 'db' | 'clock
     async update(actor: Actor, id: number, input: UpdateProgramInput): Promise<void> {
       if (!(await canSeeProgram(db, actor.user, id))) throw new NotFoundError();
       if (!canManagePrograms(actor.user)) throw new ForbiddenError();
-      const next = programFacts({
-        ...input,
-        descriptionEn: input.descriptionEn ?? null,
-        descriptionAr: input.descriptionAr ?? null,
-        sponsorId: input.sponsorId ?? null,
-        managerId: input.managerId ?? null,
-        plannedStart: input.plannedStart ?? null,
-        plannedEnd: input.plannedEnd ?? null,
-      });
+      const next = factsOf(input);
       await db.transaction(async (trx) => {
         const current = await findProgram(trx, id);
         if (!current) throw new NotFoundError();

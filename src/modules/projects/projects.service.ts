@@ -35,6 +35,22 @@ function isUniqueViolation(e: unknown): boolean {
   );
 }
 
+/** The facts a create or full edit form gives (fields left empty are null). */
+function factsOf(input: CreateProjectInput): ProjectFacts {
+  return projectFacts({
+    ...input,
+    descriptionEn: input.descriptionEn ?? null,
+    descriptionAr: input.descriptionAr ?? null,
+    scope: input.scope ?? null,
+    managerId: input.managerId ?? null,
+    sponsorId: input.sponsorId ?? null,
+    plannedStart: input.plannedStart ?? null,
+    plannedEnd: input.plannedEnd ?? null,
+    actualStart: input.actualStart ?? null,
+    actualEnd: input.actualEnd ?? null,
+  });
+}
+
 /**
  * Project use cases. Each checks visibility (404) and the policy (403) first, then runs one
  * transaction: business checks, the write guarded by the version, derived health, the audit entry.
@@ -94,18 +110,7 @@ export function createProjectsService({ db, clock, config }: Deps) {
     async create(actor: Actor, input: CreateProjectInput): Promise<number> {
       if (!canCreateProjects(actor.user)) throw new ForbiddenError();
       actualNotInFuture(input);
-      const facts = projectFacts({
-        ...input,
-        descriptionEn: input.descriptionEn ?? null,
-        descriptionAr: input.descriptionAr ?? null,
-        scope: input.scope ?? null,
-        managerId: input.managerId ?? null,
-        sponsorId: input.sponsorId ?? null,
-        plannedStart: input.plannedStart ?? null,
-        plannedEnd: input.plannedEnd ?? null,
-        actualStart: input.actualStart ?? null,
-        actualEnd: input.actualEnd ?? null,
-      });
+      const facts = factsOf(input);
       return db.transaction(async (trx) => {
         await assertProgram(trx, facts.programId);
         if (await projectCodeTaken(trx, facts.code)) throw ValidationError.field('code', 'validation:unique');
@@ -140,18 +145,7 @@ export function createProjectsService({ db, clock, config }: Deps) {
       await db.transaction(async (trx) => {
         const current = await findProject(trx, id);
         if (!current) throw new NotFoundError();
-        const next = projectFacts({
-          ...rest,
-          descriptionEn: rest.descriptionEn ?? null,
-          descriptionAr: rest.descriptionAr ?? null,
-          scope: rest.scope ?? null,
-          managerId: rest.managerId ?? null,
-          sponsorId: rest.sponsorId ?? null,
-          plannedStart: rest.plannedStart ?? null,
-          plannedEnd: rest.plannedEnd ?? null,
-          actualStart: rest.actualStart ?? null,
-          actualEnd: rest.actualEnd ?? null,
-        });
+        const next = factsOf(rest);
         await checkVersion(current.version, version, () => conflictWith(current));
         if (next.programId !== current.programId) await assertProgram(trx, next.programId);
         if (await projectCodeTaken(trx, next.code, id))
