@@ -1,6 +1,6 @@
 import type { Actor, CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
-import { insertOne } from '../../db/util.js';
+import { columnsOf, insertOne } from '../../db/util.js';
 import { checkVersion, updateVersioned } from '../../db/versioned.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../http/errors.js';
 import type { FieldErrors } from '../../http/errors.js';
@@ -26,7 +26,7 @@ import {
   type Milestone,
   type MilestoneUpdate,
 } from './milestones.repository.js';
-import { changesBetween, settleProgress, type RuleErrors } from './milestones.rules.js';
+import { changesBetween, settleProgress, type ProgressFields, type RuleErrors } from './milestones.rules.js';
 import type { EditMilestoneInput, MilestoneInput, ProgressUpdateInput } from './milestones.schema.js';
 
 /** The projects.* columns milestone pages use (the row loadVisibleProject returns). */
@@ -70,6 +70,19 @@ export function milestoneSnapshot(m: Omit<Milestone, 'id' | 'projectId' | 'creat
   };
 }
 type Snapshot = ReturnType<typeof milestoneSnapshot>;
+
+/** The values of a create or edit form, with progress settled by the rules. */
+function formValues(input: MilestoneInput, progress: ProgressFields): Snapshot {
+  return {
+    titleEn: input.titleEn,
+    titleAr: input.titleAr,
+    plannedDate: input.plannedDate,
+    ownerId: input.ownerId,
+    weight: input.weight,
+    notes: input.notes,
+    ...progress,
+  };
+}
 
 function ruleErrors(errors: RuleErrors & { ownerId?: string }): FieldErrors | null {
   const entries = Object.entries(errors).filter(([, v]) => v);
@@ -196,28 +209,11 @@ export function createMilestonesService(deps: AppDeps) {
         await checkOwner(trx, input.ownerId, errors);
         const fieldErrors = ruleErrors(errors);
         if (fieldErrors) throw new ValidationError(fieldErrors);
-        const values: Snapshot = {
-          titleEn: input.titleEn,
-          titleAr: input.titleAr,
-          plannedDate: input.plannedDate,
-          ownerId: input.ownerId,
-          weight: input.weight,
-          notes: input.notes,
-          ...settled.values,
-        };
+        const values = formValues(input, settled.values);
         const now = clock().toISOString();
         const id = await insertOne(trx, 'milestones', {
           project_id: projectId,
-          title_en: values.titleEn,
-          title_ar: values.titleAr,
-          planned_date: values.plannedDate,
-          forecast_date: values.forecastDate,
-          actual_date: values.actualDate,
-          percent_complete: values.percentComplete,
-          weight: values.weight,
-          owner_id: values.ownerId,
-          status: values.status,
-          notes: values.notes,
+          ...columnsOf(values),
           sort_order: await nextSortOrder(trx, projectId),
           version: 1,
           created_at: now,
@@ -255,15 +251,7 @@ export function createMilestonesService(deps: AppDeps) {
         if (input.ownerId !== current.ownerId) await checkOwner(trx, input.ownerId, errors);
         const fieldErrors = ruleErrors(errors);
         if (fieldErrors) throw new ValidationError(fieldErrors);
-        const next: Snapshot = {
-          titleEn: input.titleEn,
-          titleAr: input.titleAr,
-          plannedDate: input.plannedDate,
-          ownerId: input.ownerId,
-          weight: input.weight,
-          notes: input.notes,
-          ...settled.values,
-        };
+        const next = formValues(input, settled.values);
         return save(trx, actor, project, current, next, input.note, 'milestone.update');
       });
     },
@@ -308,19 +296,7 @@ export function createMilestonesService(deps: AppDeps) {
       'milestones',
       current.id,
       current.version,
-      {
-        title_en: next.titleEn,
-        title_ar: next.titleAr,
-        planned_date: next.plannedDate,
-        forecast_date: next.forecastDate,
-        actual_date: next.actualDate,
-        percent_complete: next.percentComplete,
-        weight: next.weight,
-        owner_id: next.ownerId,
-        status: next.status,
-        notes: next.notes,
-        updated_at: now,
-      },
+      { ...columnsOf(next), updated_at: now },
       async () => {
         const latest = await findProjectMilestone(trx, project.id, current.id);
         return latest ? conflictOf(trx, latest) : new NotFoundError();
