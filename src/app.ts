@@ -3,11 +3,11 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { pinoHttp } from 'pino-http';
 import { createAuthService } from './auth/auth.service.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createPassport } from './auth/passport.js';
+import { SessionStore } from './auth/session-store.js';
 import { queryCounter } from './db/query-counter.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { localeMiddleware } from './http/locale.js';
@@ -99,11 +99,11 @@ export function createApp(deps: AppDeps): Express {
     session({
       name: 'masar.sid',
       secret: config.sessionSecret,
-      store: new ConnectSessionKnexStore({
-        knex: db,
-        createTable: false,
-        cleanupInterval: config.env === 'test' ? 0 : 10 * 60_000,
-      }),
+      store: new SessionStore(
+        { knex: db, createTable: false, cleanupInterval: config.env === 'test' ? 0 : 10 * 60_000 },
+        // the idle expiry is written at most once a minute (a tenth of the idle time when shorter)
+        Math.min(60_000, (config.sessionIdleMinutes * 60_000) / 10),
+      ),
       resave: false,
       saveUninitialized: false,
       rolling: true,
