@@ -220,7 +220,7 @@ async function runSize(projects: number, withUpload: boolean): Promise<SizeRun> 
   });
   const pages: PageResult[] = [];
   let upload: UploadResult | null = null;
-  let serverPeakRssMb = 0;
+  let serverPeakRssMb: number | undefined;
   try {
     const pmo = await signIn(server.url, 'pmo@masar.test', 'masar-demo');
     const headers = { ...PROXY_HEADERS, cookie: pmo.cookie };
@@ -254,7 +254,7 @@ async function runSize(projects: number, withUpload: boolean): Promise<SizeRun> 
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  return { projects, dataset, pages, upload, serverPeakRssMb };
+  return { projects, dataset, pages, upload, serverPeakRssMb: serverPeakRssMb ?? 0 };
 }
 
 async function ceiling(bytes: number): Promise<PageResult[]> {
