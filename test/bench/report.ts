@@ -17,6 +17,11 @@ export interface PageResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** One request alone (the check before the load), in ms. */
+  singleMs: number;
+  /** 'load': all connections for `seconds`; 'sequential': too slow for that, three requests in a row. */
+  mode: 'load' | 'sequential';
+  seconds: number;
 }
 
 const n = (v: number | null | undefined, d = 0) =>
@@ -35,12 +40,13 @@ function table(head: string[], rows: string[][], right: boolean[]): string {
 
 export function pagesTable(pages: PageResult[]): string {
   return table(
-    ['page', 'req/s', 'p50 ms', 'p99 ms', 'vs Express+EJS', 'SQL/request', 'peak RSS MB', 'KB'],
+    ['page', 'req/s', 'p50 ms', 'p99 ms', 'alone ms', 'vs Express+EJS', 'SQL/request', 'peak RSS MB', 'KB'],
     pages.map((p) => [
-      p.kind === 'ceiling' ? `*${p.name}*` : p.name,
+      (p.kind === 'ceiling' ? `*${p.name}*` : p.name) + (p.mode === 'sequential' ? ' ¹' : ''),
       n(p.rps, p.rps < 10 ? 1 : 0),
       n(p.p50),
       n(p.p99),
+      n(p.singleMs),
       p.ratio === null ? '—' : `${n(p.ratio * 100)} %`,
       p.queriesPerRequest === null
         ? '—'
@@ -50,9 +56,12 @@ export function pagesTable(pages: PageResult[]): string {
       p.peakRssMb ? n(p.peakRssMb) : '—',
       n(p.bytes / 1024),
     ]),
-    [false, true, true, true, true, true, true, true],
+    [false, true, true, true, true, true, true, true, true],
   );
 }
+
+export const SEQUENTIAL_NOTE =
+  '¹ one request at a time (three requests): a round of concurrent requests would take longer than the run allows.';
 
 export interface GrowthRow {
   projects: number;

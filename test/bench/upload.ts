@@ -74,6 +74,7 @@ export async function measureUpload(
   const before = server.rssMb();
   const peak = server.watchPeak(25);
   const started = performance.now();
+  let location = '';
   const status = await new Promise<number>((resolve, reject) => {
     const u = new URL(server.url);
     const req = http.request(
@@ -90,6 +91,7 @@ export async function measureUpload(
         },
       },
       (res) => {
+        location = String(res.headers.location ?? '');
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       },
@@ -102,6 +104,8 @@ export async function measureUpload(
     stream.on('error', reject);
   });
   const seconds = (performance.now() - started) / 1000;
+  if (status !== 303 || !/\/documents\/\d+$/.test(location))
+    throw new Error(`the upload was refused: ${status} ${location}`);
   const rssPeak = peak();
   return {
     sizeMb: Math.round(size / MB),
