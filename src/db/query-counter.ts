@@ -17,6 +17,8 @@ export interface QueryTally {
   max: number | null;
   /** How many requests ran each number of queries. */
   histogram: Record<string, number>;
+  /** Requests being handled now (a client that gave up leaves its request running). */
+  inflight: number;
 }
 
 export function queryCounter(db: Db): {
@@ -25,8 +27,9 @@ export function queryCounter(db: Db): {
 } {
   const store = new AsyncLocalStorage<{ n: number }>();
   let tally: QueryTally;
+  let inflight = 0;
   const reset = () => {
-    tally = { requests: 0, queries: 0, background: 0, min: null, max: null, histogram: {} };
+    tally = { requests: 0, queries: 0, background: 0, min: null, max: null, histogram: {}, inflight: 0 };
   };
   reset();
   db.on('query', () => {
@@ -38,6 +41,22 @@ export function queryCounter(db: Db): {
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/__bench/')) return next();
     const s = { n: 0 };
+    inflight++;
+    // A handler goes on after its client has gone: it is in flight until it ends its response
+    // (or, once it has started streaming, until the connection closes and the stream stops).
+    let done = false;
+    const end = () => {
+      if (!done) inflight--;
+      done = true;
+    };
+    const originalEnd = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      end();
+      return originalEnd(...args);
+    }) as Response['end'];
+    res.on('close', () => {
+      if (res.headersSent) end();
+    });
     res.on('finish', () => {
       tally.requests++;
       tally.queries += s.n;
@@ -50,7 +69,7 @@ export function queryCounter(db: Db): {
 
   const r = routes();
   r.get('/__bench/queries', publicAccess, (req, res) => {
-    const body = { ...tally };
+    const body = { ...tally, inflight };
     if (req.query.reset === '1') reset();
     res.json(body);
   });
