@@ -82,8 +82,21 @@ async function load(
   return autocannon({ url, connections: opts.connections, timeout: 300, headers, ...run });
 }
 
-/** Longest a PDF is loaded with all connections; beyond it the PDF is measured one at a time. */
-const PDF_MAX_SECONDS = 180;
+/** Longest a slow address is loaded with all connections; beyond it, it is timed one at a time. */
+const MAX_SECONDS = 180;
+
+/**
+ * Waits until the server has finished the requests the last run left behind (autocannon stops
+ * at the end of its time; the server still works through what it had received).
+ */
+async function drained(server: Proc): Promise<void> {
+  const until = Date.now() + 10 * 60_000;
+  while (Date.now() < until) {
+    const r = (await (await fetch(server.url + '/__bench/queries')).json()) as { inflight?: number };
+    if (!r.inflight) return;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
 
 async function measure(
   server: Proc,
@@ -93,9 +106,15 @@ async function measure(
   headers: Record<string, string>,
 ): Promise<PageResult> {
   const url = server.url + pathname;
+  if (kind !== 'ceiling') await drained(server);
+  // Fetched twice alone: the first warms up (templates, code paths), the second is timed.
+  let check = await fetch(url, { headers, redirect: 'manual' });
+  let bytes = (await check.arrayBuffer()).byteLength;
   const t0 = performance.now();
-  const check = await fetch(url, { headers, redirect: 'manual' });
-  const bytes = (await check.arrayBuffer()).byteLength;
+  if (check.status === 200) {
+    check = await fetch(url, { headers, redirect: 'manual' });
+    bytes = (await check.arrayBuffer()).byteLength;
+  }
   const singleMs = Math.round(performance.now() - t0);
   const base: PageResult = {
     name,
@@ -122,18 +141,19 @@ async function measure(
     log(`  ${name}: ${pathname} answered ${check.status}; not measured`);
     return base;
   }
-  // A PDF takes long enough that a 10 s run may finish none at 16 connections: the run is made
-  // long enough for about two rounds (up to PDF_MAX_SECONDS), or, when even that cannot finish
-  // one round, three requests are timed one at a time.
+  // An address slow enough that one round of requests on every connection takes a good part of
+  // the run (PDFs; pages of a very large portfolio) gets a run long enough for about two rounds
+  // (up to MAX_SECONDS), or, when even one round cannot fit, three requests one at a time.
   let run: { duration: number } | { amount: number; connections: number } = { duration: opts.duration };
-  if (kind === 'pdf') {
-    const round = (opts.connections * singleMs) / 1000;
+  const round = (opts.connections * singleMs) / 1000;
+  if (kind !== 'ceiling' && round > opts.duration / 2) {
     run =
-      round > PDF_MAX_SECONDS
+      round > MAX_SECONDS
         ? { amount: 3, connections: 1 }
-        : { duration: Math.min(PDF_MAX_SECONDS, Math.max(opts.duration, Math.ceil(2.5 * round))) };
+        : { duration: Math.min(MAX_SECONDS, Math.max(opts.duration, Math.ceil(2.5 * round))) };
   } else {
     await load(url, headers, { duration: opts.warmup });
+    if (kind !== 'ceiling') await drained(server);
   }
   const counted = kind !== 'ceiling';
   if (counted) await fetch(server.url + '/__bench/queries?reset=1');
