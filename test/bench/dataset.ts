@@ -129,6 +129,7 @@ export async function buildDataset(
   const docCount = Math.ceil(size.documentVersions / 2);
   log(`  ${docCount} documents, ${size.documentVersions} versions…`);
   let docId = await nextId(db, 'documents');
+  const firstDoc = docId;
   let versionId = await nextId(db, 'document_versions');
   const docVersions: { id: number; projectId: number; docId: number; title: string }[] = [];
   await db.transaction(async (trx) => {
@@ -177,20 +178,13 @@ export async function buildDataset(
     }
     await insertChunks(trx, 'documents', docs);
     await insertChunks(trx, 'document_versions', versions);
-    for (let i = 0; i < docVersions.length; i += 500) {
-      const part = docVersions.slice(i, i + 500);
-      await trx('documents')
-        .whereIn(
-          'id',
-          part.map((d) => d.docId),
-        )
-        .update({
-          current_version_id: trx.raw(
-            'CASE id ' + part.map(() => 'WHEN ? THEN ?').join(' ') + ' END',
-            part.flatMap((d) => [d.docId, d.id]),
-          ),
-        });
-    }
+    await trx('documents')
+      .where('id', '>=', firstDoc)
+      .update({
+        current_version_id: trx('document_versions as v')
+          .max('v.id')
+          .where('v.document_id', trx.ref('documents.id')),
+      });
   });
 
   // Approval requests: a fifth still pending (the inboxes), the rest decided in every way.
