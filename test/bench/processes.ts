@@ -15,6 +15,8 @@ export interface Proc {
   watchPeak(everyMs?: number): () => number;
   /** The process's lifetime peak RSS (VmHWM), in MB. */
   hwmMb(): number;
+  /** CPU time the process has used so far (user + system), in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,17 @@ function statusField(pid: number, field: string): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** utime + stime from /proc/<pid>/stat, in ms (clock ticks of 10 ms). */
+function cpuTime(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return 0;
   }
@@ -69,6 +82,7 @@ export async function startProcess(opts: {
     url,
     rssMb: () => statusField(pid, 'VmRSS'),
     hwmMb: () => statusField(pid, 'VmHWM'),
+    cpuMs: () => cpuTime(pid),
     watchPeak(everyMs = 50) {
       let peak = statusField(pid, 'VmRSS');
       const timer = setInterval(() => {

@@ -87,14 +87,19 @@ const MAX_SECONDS = 180;
 
 /**
  * Waits until the server has finished the requests the last run left behind (autocannon stops
- * at the end of its time; the server still works through what it had received).
+ * at the end of its time; the server still works through what it had received): no request in
+ * flight, or no CPU used for a second (a handler whose client left may never answer).
  */
 async function drained(server: Proc): Promise<void> {
   const until = Date.now() + 10 * 60_000;
+  let quiet = 0;
   while (Date.now() < until) {
     const r = (await (await fetch(server.url + '/__bench/queries')).json()) as { inflight?: number };
     if (!r.inflight) return;
-    await new Promise((res) => setTimeout(res, 250));
+    const before = server.cpuMs();
+    await new Promise((res) => setTimeout(res, 500));
+    quiet = server.cpuMs() - before <= 20 ? quiet + 1 : 0;
+    if (quiet >= 2) return;
   }
 }
 
