@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import * as fontkit from 'fontkit';
 import { ROOT } from '../paths.js';
 
 /**
@@ -21,3 +23,17 @@ export const METRICS = {
   /** Height of one line of text. */
   lineHeight: 1.62,
 } as const;
+
+/**
+ * The parsed fonts, shared by every document of the process. Parsing the font's tables and
+ * building its shaping tables took about a fifth of a project report's time when each document
+ * opened the files again (benchmark profile); a fontkit font is read-only once parsed (each
+ * document keeps its own subset), so one object per weight serves every report.
+ */
+const parsed = new Map<keyof typeof FONT_FILES, unknown>();
+
+export function sharedFont(weight: keyof typeof FONT_FILES): unknown {
+  let f = parsed.get(weight);
+  if (!f) parsed.set(weight, (f = fontkit.create(fs.readFileSync(FONT_FILES[weight]))));
+  return f;
+}

@@ -1,4 +1,4 @@
-import { FONT_FILES } from './fonts.js';
+import { sharedFont } from './fonts.js';
 
 /**
  * Glyph-level text drawing on top of pdfkit, so that Arabic is both drawn and extracted correctly.
@@ -86,21 +86,26 @@ const ZWSP = 0x200b;
 const n = (v: number) => (Math.abs(v) < 0.0005 ? '0' : String(Math.round(v * 1000) / 1000));
 const hex4 = (v: number) => v.toString(16).padStart(4, '0');
 
+/**
+ * Shaped words, shared by every document: the fonts are shared (fonts.ts), and the same words
+ * (labels, names, statuses) come back in every report. Bounded: cleared when it grows past 20,000.
+ */
+const shapedWords = new Map<string, Shaped>();
+
 export class TextLayer {
   private readonly doc: DocInternals;
   private readonly shape: Record<Weight, EmbeddedFont>;
   private readonly text: Record<Weight, EmbeddedFont>;
   private readonly hidden: EmbeddedFont;
-  private readonly cache = new Map<string, Shaped>();
   private readonly hiddenCids = new Map<string, number>();
   private spareGlyph: number;
 
   constructor(doc: PDFKit.PDFDocument) {
     this.doc = doc as unknown as DocInternals;
     const d = this.doc;
-    doc.font(FONT_FILES.regular);
+    doc.font(sharedFont('regular') as never, 'masar-regular');
     const regular = d._font;
-    doc.font(FONT_FILES.bold);
+    doc.font(sharedFont('bold') as never, 'masar-bold');
     const bold = d._font;
     const Cls = regular.constructor as unknown as EmbeddedFontClass;
     const make = (base: EmbeddedFont, role: string): EmbeddedFont => {
@@ -134,7 +139,7 @@ export class TextLayer {
 
   private layoutWord(weight: Weight, glyphText: string, rtl: boolean): Shaped {
     const key = `${weight}${rtl ? 'r' : 'l'}${glyphText}`;
-    let s = this.cache.get(key);
+    let s = shapedWords.get(key);
     if (!s) {
       const f = (rtl ? this.shape : this.text)[weight];
       const run = f.font.layout(glyphText, undefined, undefined, undefined, rtl ? 'rtl' : 'ltr');
@@ -148,8 +153,8 @@ export class TextLayer {
         })),
         width: run.advanceWidth * k,
       };
-      if (this.cache.size > 20_000) this.cache.clear();
-      this.cache.set(key, s);
+      if (shapedWords.size > 20_000) shapedWords.clear();
+      shapedWords.set(key, s);
     }
     return s;
   }

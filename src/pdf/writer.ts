@@ -103,6 +103,9 @@ export class ReportPdf implements PdfWriter {
       autoFirstPage: false,
       size: 'A4',
       margin: 0,
+      // no default Helvetica: every run is drawn in the shared Noto fonts (text-layer.ts), and
+      // parsing Helvetica's metrics again for each document cost more than the fonts we use
+      font: null as unknown as string,
       lang: opts.locale === 'ar' ? 'ar' : 'en',
       displayTitle: true,
       pdfVersion: '1.7',
