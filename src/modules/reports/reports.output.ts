@@ -50,12 +50,13 @@ export interface WriteResult {
 /**
  * Writes a prepared report into `out` as pdfkit produces it. When `out` goes away early (the
  * client disconnected) building stops at the next batch of rows and the promise rejects with
- * ReportAborted.
+ * ReportAborted. `tap`, when given, sees every chunk written (to keep a copy).
  */
 export async function writeReport(
   env: ReportEnv,
   report: PreparedReport,
   out: Writable,
+  tap?: (chunk: Buffer) => void,
 ): Promise<WriteResult> {
   const t = translator(env.locale);
   const w = new ReportPdf({
@@ -81,6 +82,7 @@ export async function writeReport(
     }
   };
   out.once('close', onClose);
+  if (tap) w.doc.on('data', tap);
   w.doc.pipe(out);
   try {
     await report.render(w);

@@ -14,6 +14,7 @@ import { visiblePrograms, visibleProjects } from './reports.repository.js';
 import { writeReport, type PreparedReport, type ReportEnv } from './reports.output.js';
 import { centerQuerySchema, snapshotNameSchema, type CenterQuery } from './reports.schema.js';
 import { contributedSections } from './reports.sections.js';
+import { dataVersion, hourOf, ReportCache } from './reports.cache.js';
 import { listSnapshots, readSnapshot, takeSnapshot } from './reports.service.js';
 
 /** RFC 6266 / RFC 5987: an ASCII fallback and the UTF-8 form of the same name. */
@@ -25,6 +26,7 @@ export function contentDisposition(fileName: string): string {
 export function reportsRoutes(deps: AppDeps): Router {
   const { db, config, logger } = deps;
   const r = routes();
+  const cache = new ReportCache(config.reports.cacheBytes);
 
   const envOf = async (req: Request): Promise<ReportEnv> => ({
     db,
@@ -35,15 +37,44 @@ export function reportsRoutes(deps: AppDeps): Router {
     sections: await contributedSections(),
   });
 
-  /** Streams a prepared report; a client that leaves early only stops the build. */
-  const send = async (req: Request, res: Response, env: ReportEnv, report: PreparedReport) => {
+  /**
+   * Sends a prepared report: a kept copy when its data has not changed (reports.cache.ts), else
+   * built and streamed, a copy kept for the next reader. `scope` names the report (kind and id).
+   * A client that leaves early only stops the build.
+   */
+  const send = async (req: Request, res: Response, env: ReportEnv, report: PreparedReport, scope: string) => {
     res.status(200);
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', contentDisposition(report.fileName));
     res.setHeader('Cache-Control', 'private, no-store');
+    const key = cache.enabled
+      ? [scope, env.locale, env.reader.id, await dataVersion(db), hourOf(env.now)].join('|')
+      : null;
+    if (key) {
+      const kept = cache.get(key) ?? (await cache.inProgress(key));
+      if (kept) {
+        res.setHeader('Content-Length', String(kept.length));
+        res.end(kept);
+        return;
+      }
+    }
+    const done = key ? cache.begin(key) : null;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let keep = done !== null;
+    const tap = (chunk: Buffer) => {
+      if (!keep) return;
+      size += chunk.length;
+      if (size > cache.maxEntryBytes) {
+        keep = false;
+        chunks.length = 0;
+      } else chunks.push(chunk);
+    };
     try {
-      await writeReport(env, report, res);
+      await writeReport(env, report, res, done ? tap : undefined);
+      done?.(keep ? Buffer.concat(chunks) : null);
     } catch (err) {
+      done?.(null);
       if (err instanceof ReportAborted) return;
       logger.error({ err, reqId: req.id }, 'report generation failed while streaming');
     }
@@ -102,18 +133,20 @@ export function reportsRoutes(deps: AppDeps): Router {
 
   r.get('/reports/portfolio.pdf', anyUser, async (req, res) => {
     const env = await envOf(req);
-    await send(req, res, env, await preparePortfolioReport(env, { kind: 'portfolio' }));
+    await send(req, res, env, await preparePortfolioReport(env, { kind: 'portfolio' }), 'portfolio');
   });
 
   r.get('/reports/programs/:id.pdf', anyUser, async (req, res) => {
     const env = await envOf(req);
     const programId = paramId(req.params.id);
-    await send(req, res, env, await preparePortfolioReport(env, { kind: 'program', programId }));
+    const report = await preparePortfolioReport(env, { kind: 'program', programId });
+    await send(req, res, env, report, `program:${programId}`);
   });
 
   r.get('/reports/projects/:id.pdf', anyUser, async (req, res) => {
     const env = await envOf(req);
-    await send(req, res, env, await prepareProjectReport(env, paramId(req.params.id)));
+    const projectId = paramId(req.params.id);
+    await send(req, res, env, await prepareProjectReport(env, projectId), `project:${projectId}`);
   });
 
   // Snapshots hold the whole portfolio: only whole-portfolio roles see them (others: 404).
