@@ -17,6 +17,8 @@ export interface PageResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** The first request after the server started, alone, in ms (a report: built, not a kept copy). */
+  firstMs?: number;
   /** One request alone (the check before the load), in ms. */
   singleMs: number;
   /** 'load': all connections for `seconds`; 'sequential': too slow for that, three requests in a row. */
@@ -40,12 +42,24 @@ function table(head: string[], rows: string[][], right: boolean[]): string {
 
 export function pagesTable(pages: PageResult[]): string {
   return table(
-    ['page', 'req/s', 'p50 ms', 'p99 ms', 'alone ms', 'vs Express+EJS', 'SQL/request', 'peak RSS MB', 'KB'],
+    [
+      'page',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'first ms',
+      'alone ms',
+      'vs Express+EJS',
+      'SQL/request',
+      'peak RSS MB',
+      'KB',
+    ],
     pages.map((p) => [
       (p.kind === 'ceiling' ? `*${p.name}*` : p.name) + (p.mode === 'sequential' ? ' ¹' : ''),
       n(p.rps, p.rps < 10 ? 1 : 0),
       n(p.p50),
       n(p.p99),
+      p.kind === 'ceiling' ? '—' : n(p.firstMs),
       n(p.singleMs),
       p.ratio === null ? '—' : `${n(p.ratio * 100)} %`,
       p.queriesPerRequest === null
@@ -56,7 +70,7 @@ export function pagesTable(pages: PageResult[]): string {
       p.peakRssMb ? n(p.peakRssMb) : '—',
       n(p.bytes / 1024),
     ]),
-    [false, true, true, true, true, true, true, true, true],
+    [false, true, true, true, true, true, true, true, true, true],
   );
 }
 
