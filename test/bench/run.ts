@@ -401,14 +401,16 @@ async function main() {
   }
   // Targets (at 2,000 projects on SQLite): p99 under 100 ms, portfolio ≥ 25 % of the EJS ceiling.
   const ref = reference.pages;
-  const misses = ref.filter((p) => p.kind === 'page' && p.p99 >= 100).map((p) => `${p.name} p99 ${p.p99} ms`);
+  const misses = ref
+    .filter((p) => p.kind !== 'ceiling' && p.p99 >= 100)
+    .map((p) => `${p.name} p99 ${p.p99} ms`);
   const portfolio = ref.find((p) => p.name === 'portfolio page');
   if (portfolio && (portfolio.ratio ?? 0) < 0.25)
     misses.push(`portfolio page at ${Math.round((portfolio.ratio ?? 0) * 100)} % of the ceiling`);
   log(
     misses.length
       ? `\nTargets missed: ${misses.join('; ')}`
-      : '\nTargets met: every page p99 < 100 ms; portfolio ≥ 25 % of the ceiling.',
+      : '\nTargets met: every page and report p99 < 100 ms; portfolio ≥ 25 % of the ceiling.',
   );
 }
 
