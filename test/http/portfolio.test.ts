@@ -227,3 +227,146 @@ describe('portfolio: list, filters, totals and exports', () => {
     expect(mine.code).to.equal('DST-01');
   });
 });
+
+describe('portfolio: bounded programs, search filters and constant queries in a large portfolio', () => {
+  let ctx: TestContext;
+  let pmo: Agent;
+  let pm: Agent;
+  let target: { id: number; code: string };
+  let managerName: string;
+
+  before(async () => {
+    ctx = await createTestApp();
+    pmo = await ctx.as('pmo');
+    pm = await ctx.as('pm');
+    // 45 programs and 45 managers: more than a drop-down lists (40)
+    for (let i = 1; i <= 45; i++) {
+      const g = await buildProgram(ctx.db, {
+        code: `LG${String(i).padStart(2, '0')}`,
+        name_en: `Large program ${i}`,
+        name_ar: `برنامج كبير ${i}`,
+      });
+      await buildProject(ctx.db, {
+        code: `LG${String(i).padStart(2, '0')}-01`,
+        program_id: g.id,
+        budget_planned: 1_000_000,
+        budget_actual: 500_000,
+        health: i % 3 === 0 ? 'red' : 'green',
+      });
+    }
+    target = await buildProgram(ctx.db, {
+      code: 'ZZT',
+      name_en: 'Target program',
+      name_ar: 'البرنامج الهدف',
+    });
+    await buildProject(ctx.db, {
+      code: 'ZZT-01',
+      program_id: target.id,
+      manager_id: pm.user.id,
+      name_en: 'Targeted',
+      name_ar: 'مستهدف',
+    });
+    await buildProgram(ctx.db, { code: 'ZZT2', name_en: 'Target program two', name_ar: 'الهدف الثاني' });
+    managerName = pm.user.nameEn;
+  });
+  after(() => ctx.close());
+
+  const programsTable = (html: string) =>
+    html.slice(html.indexOf('programs-table'), html.indexOf('</table>', html.indexOf('programs-table')));
+
+  it('shows the first 10 programs, the whole portfolio as a totals row, and a link to all programs', async () => {
+    const res = await pmo.agent.get('/portfolio');
+    expect(res.status).to.equal(200);
+    const table = programsTable(res.text);
+    expect(table.match(/href="\/programs\/\d+"/g)).to.have.length(10);
+    expect(table).to.contain('>LG01<').and.contain('>LG10<').and.not.contain('>LG11<');
+    expect(res.text).to.contain('Whole portfolio (47 programs)');
+    expect(res.text).to.contain('The first 10 of 47 programs, by code.');
+    expect(res.text).to.match(/<a href="\/programs" class="all-programs">All 47 programs<\/a>/);
+    // 46 projects, 15 red, budget 45 × 1,000 + 100,000 (the targeted project's default)
+    expect(res.text).to.contain('Health of projects: 31 green, 0 amber, 15 red');
+    expect(res.text).to.match(/BHD\s145,000\.000/);
+    expect(res.text).to.contain('Totals of the 46 projects');
+    const ar = await pmo.agent.get('/portfolio?lang=ar');
+    expect(ar.status).to.equal(200);
+    expect(ar.text).to.contain('المحفظة كاملة (47 برنامجاً)').and.contain('جميع البرامج (47)');
+    expect(ar.text).to.contain('حالة المشاريع: 31 أخضر، 0 كهرماني، 15 أحمر');
+  });
+
+  it('offers search fields instead of drop-downs when there are too many choices', async () => {
+    const res = await pmo.agent.get('/portfolio');
+    expect(res.text).to.match(/<input[^>]*id="f-program" name="programq"/);
+    expect(res.text).to.match(/<input[^>]*id="f-manager" name="managerq"/);
+    expect(res.text).to.not.match(/<select[^>]*id="f-program"/);
+    expect(res.text).to.not.contain('>LG44 — ');
+    // the sponsor filter still lists its few choices
+    expect(res.text).to.match(/<select[^>]*id="f-sponsor" name="sponsor"/);
+    // the hint says what to type, in both languages
+    expect(res.text).to.contain('An exact code picks that program.');
+    const ar = await pmo.agent.get('/portfolio?lang=ar');
+    expect(ar.text).to.contain('الرمز المطابق تماماً يختار ذلك البرنامج.');
+  });
+
+  it('searches programs by exact code first, else by part of a code or name; people by name', async () => {
+    const exact = await pmo.agent.get('/portfolio?programq=zzt');
+    expect(exact.text).to.contain('>ZZT-01<').and.contain('Totals of the 1 projects');
+    expect(exact.text).to.match(/name="programq" value="zzt"/);
+    const partial = await pmo.agent.get('/portfolio?programq=' + encodeURIComponent('large program 1'));
+    // LG01, LG10–LG19
+    expect(partial.text).to.contain('Totals of the 11 projects').and.not.contain('>ZZT-01<');
+    const arabic = await pmo.agent.get('/portfolio?programq=' + encodeURIComponent('الهدف'));
+    expect(arabic.text).to.contain('>ZZT-01<').and.contain('Totals of the 1 projects');
+    const none = await pmo.agent.get('/portfolio?programq=' + encodeURIComponent('%'));
+    expect(none.text).to.contain('Totals of the 0 projects');
+    const manager = await pmo.agent.get(
+      '/portfolio?managerq=' + encodeURIComponent(managerName.toUpperCase()),
+    );
+    expect(manager.text).to.contain('>ZZT-01<').and.contain('Totals of the 1 projects');
+    // kept in the sort links and the exports
+    expect(manager.text).to.contain(
+      `managerq=${encodeURIComponent(managerName.toUpperCase()).replace(/%20/g, '+')}`,
+    );
+    expect(manager.text).to.match(/export\.csv\?managerq=/);
+  });
+
+  it('a program chosen by id shows its code in the search field, and only visible ones', async () => {
+    const res = await pmo.agent.get(`/portfolio?program=${target.id}`);
+    expect(res.text).to.match(/name="programq" value="ZZT"/);
+    expect(res.text).to.contain('Totals of the 1 projects');
+    const mgr = await pmo.agent.get(`/portfolio?manager=${pm.user.id}`);
+    expect(mgr.text).to.match(new RegExp(`name="managerq" value="${managerName}"`));
+    // a program the user may not see is not named to them
+    const hidden = await buildProgram(ctx.db, { code: 'HID', name_en: 'Hidden' });
+    const own = await pm.agent.get(`/portfolio?program=${hidden.id}`);
+    expect(own.status).to.equal(200);
+    expect(own.text).to.contain('Totals of the 0 projects');
+    expect(own.text).to.not.contain('HID');
+  });
+
+  it('runs the same number of queries in a small and in this large portfolio, for each role', async () => {
+    const small = await createTestApp();
+    try {
+      for (const role of ['pmo', 'viewer', 'pm'] as const) {
+        const count = async (c: TestContext, a: Agent, url: string) => {
+          let n = 0;
+          const on = () => n++;
+          c.db.on('query', on);
+          const res = await a.agent.get(url);
+          c.db.removeListener('query', on);
+          expect(res.status, url).to.equal(200);
+          return n;
+        };
+        const smallAgent = await small.as(role);
+        await buildProject(small.db, { manager_id: smallAgent.user.id });
+        const largeAgent = role === 'pm' ? pm : await ctx.as(role);
+        for (const url of ['/portfolio', '/portfolio?sort=health&dir=desc&page=2', '/programs']) {
+          const few = await count(small, smallAgent, url);
+          const many = await count(ctx, largeAgent, url);
+          expect(many, `${role} ${url}`).to.equal(few);
+        }
+      }
+    } finally {
+      await small.close();
+    }
+  });
+});

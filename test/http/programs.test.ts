@@ -173,4 +173,30 @@ describe('programs: list, page and edits', () => {
     expect(JSON.parse(audit.before)).to.deep.equal({ nameEn: 'Digital Services' });
     expect(JSON.parse(audit.after)).to.deep.equal({ nameEn: 'Digital Services Transformation' });
   });
+
+  it('lists programs 25 to a page, in code order, with the totals of the whole portfolio', async () => {
+    const fresh = await createTestApp();
+    try {
+      const viewer = await fresh.as('viewer');
+      for (let i = 1; i <= 30; i++) {
+        const g = await buildProgram(fresh.db, { code: `PP${String(i).padStart(2, '0')}` });
+        await buildProject(fresh.db, { program_id: g.id, budget_planned: 2_000_000, health: 'amber' });
+      }
+      const first = await viewer.agent.get('/programs');
+      expect(first.status).to.equal(200);
+      expect(first.text.match(/<a href="\/programs\/\d+" dir="auto">/g)).to.have.length(25);
+      expect(first.text).to.contain('>PP01<').and.contain('>PP25<').and.not.contain('>PP26<');
+      expect(first.text).to.contain('Page 1 of 2').and.contain('Whole portfolio (30 programs)');
+      expect(first.text).to.contain('Health of projects: 0 green, 30 amber, 0 red');
+      expect(first.text).to.match(/BHD\s60,000\.000/);
+      const second = await viewer.agent.get('/programs?page=2&lang=ar');
+      expect(second.text.match(/<a href="\/programs\/\d+" dir="auto">/g)).to.have.length(5);
+      expect(second.text).to.contain('>PP30<').and.contain('المحفظة كاملة (30 برنامجاً)');
+      // past the end or nonsense: the last page, or the first
+      expect((await viewer.agent.get('/programs?page=99')).text).to.contain('>PP30<');
+      expect((await viewer.agent.get('/programs?page=abc')).text).to.contain('>PP01<');
+    } finally {
+      await fresh.close();
+    }
+  });
 });

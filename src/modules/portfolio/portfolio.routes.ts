@@ -7,7 +7,7 @@ import { projectExportColumns } from './portfolio.export.js';
 import {
   allProjects,
   filterOptions,
-  programsWithRollups,
+  programOverview,
   projectPage,
   type ProjectFilter,
   type ProjectSort,
@@ -16,6 +16,8 @@ import { parseProjectListQuery, type ProjectListQuery } from './portfolio.schema
 import { HEALTHS, PHASES, PROJECT_STATUSES } from './portfolio.values.js';
 
 export const PAGE_SIZE = 25;
+/** How many programs the portfolio page shows; the programs page lists them all, paged. */
+export const PROGRAMS_SHOWN = 10;
 
 /** The slip thresholds that colour schedule variance in lists (the health thresholds). */
 export function slipThresholds(deps: AppDeps): { amber: number; red: number } {
@@ -31,6 +33,9 @@ function filterOf(q: ProjectListQuery): ProjectFilter {
     health: q.health,
     manager: q.manager,
     sponsor: q.sponsor,
+    programText: q.programq,
+    managerText: q.managerq,
+    sponsorText: q.sponsorq,
   };
 }
 
@@ -54,12 +59,23 @@ export function portfolioRoutes(deps: AppDeps): Router {
   r.get('/portfolio', anyUser, async (req, res) => {
     const user = req.user!;
     const q = parseProjectListQuery(req.query);
-    const programs = await programsWithRollups(deps.db, user);
-    const list = await projectPage(deps.db, user, filterOf(q), sortOf(q), req.locale, q.page, PAGE_SIZE);
-    const options = await filterOptions(deps.db, user);
+    const filter = filterOf(q);
+    const filtered = Object.values(filter).some((v) => v !== undefined);
+    const { programs, totals } = await programOverview(deps.db, user, PROGRAMS_SHOWN);
+    // Without filters the list is everything the user sees: its totals are the portfolio's.
+    const known = filtered
+      ? undefined
+      : {
+          total: totals.rollup.projects,
+          budgetPlanned: totals.rollup.budgetPlanned,
+          budgetActual: totals.rollup.budgetActual,
+        };
+    const list = await projectPage(deps.db, user, filter, sortOf(q), req.locale, q.page, PAGE_SIZE, known);
+    const options = await filterOptions(deps.db, user, q);
     res.page('portfolio/index', {
       title: req.t('portfolio:title'),
       programs,
+      totals,
       list,
       filter: q,
       sort: sortOf(q),
@@ -68,7 +84,7 @@ export function portfolioRoutes(deps: AppDeps): Router {
       statuses: PROJECT_STATUSES,
       healths: HEALTHS,
       exportQuery: exportQuery(req),
-      filtered: Object.values(filterOf(q)).some((v) => v !== undefined),
+      filtered,
       slip: slipThresholds(deps),
     });
   });

@@ -15,6 +15,10 @@ export const projectListQuery = z.object({
   health: optionalChoice(HEALTHS).catch(undefined),
   manager: optionalId().catch(undefined),
   sponsor: optionalId().catch(undefined),
+  // search fields that replace the program, manager and sponsor drop-downs in a large portfolio
+  programq: optionalText(100).catch(undefined),
+  managerq: optionalText(100).catch(undefined),
+  sponsorq: optionalText(100).catch(undefined),
   sort: optionalChoice(SORT_KEYS).catch(undefined),
   dir: optionalChoice(['asc', 'desc']).catch(undefined),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),

@@ -7,14 +7,17 @@ import { flash } from '../../http/flash.js';
 import { paramId, parse } from '../../http/validate.js';
 import type { AppDeps } from '../module.js';
 import { ASSIGNABLE, assignablePeople } from '../portfolio/portfolio.people.js';
-import { allProjects, programsWithRollups } from '../portfolio/portfolio.repository.js';
+import { allProjects, programList, programSummary } from '../portfolio/portfolio.repository.js';
 import { slipThresholds } from '../portfolio/portfolio.routes.js';
 import { programRollup } from '../portfolio/portfolio.rules.js';
 import { PROGRAM_STATUSES } from '../portfolio/portfolio.values.js';
 import { canManagePrograms } from './programs.policy.js';
 import { programFacts, type ProgramRecord } from './programs.repository.js';
-import { createProgramSchema, updateProgramSchema } from './programs.schema.js';
+import { createProgramSchema, parseProgramListQuery, updateProgramSchema } from './programs.schema.js';
 import { createProgramsService } from './programs.service.js';
+
+/** Programs per page of the programs list. */
+export const PROGRAMS_PAGE_SIZE = 25;
 
 export function programsRoutes(deps: AppDeps): Router {
   const svc = createProgramsService(deps);
@@ -36,10 +39,21 @@ export function programsRoutes(deps: AppDeps): Router {
   }
 
   r.get('/programs', anyUser, async (req, res) => {
-    const programs = await programsWithRollups(deps.db, req.user!);
+    const { page } = parseProgramListQuery(req.query);
+    const size = PROGRAMS_PAGE_SIZE;
+    const first = await programList(deps.db, req.user!, size, (page - 1) * size);
+    const { totals } = first;
+    const pages = Math.max(1, Math.ceil(totals.programs / size));
+    const current = Math.min(page, pages);
+    // a page past the end (an old link) shows the last one
+    const { programs } =
+      current === page ? first : await programList(deps.db, req.user!, size, (current - 1) * size);
     res.page('programs/index', {
       title: req.t('programs:title'),
       programs,
+      totals,
+      page: current,
+      pages,
       canCreate: canManagePrograms(req.user!),
     });
   });
@@ -58,7 +72,7 @@ export function programsRoutes(deps: AppDeps): Router {
 
   r.get('/programs/:id', anyUser, async (req, res) => {
     const id = paramId(req.params.id);
-    const [program] = await programsWithRollups(deps.db, req.user!, id);
+    const program = await programSummary(deps.db, req.user!, id);
     if (!program) throw new NotFoundError();
     const projects = await allProjects(
       deps.db,

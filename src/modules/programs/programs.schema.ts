@@ -25,3 +25,12 @@ export const updateProgramSchema = z
   .object({ ...fields, version: version() })
   .superRefine(endNotBeforeStart('plannedStart', 'plannedEnd'));
 export type UpdateProgramInput = z.output<typeof updateProgramSchema>;
+
+/** The programs list's query string: the page (an invalid one shows the first). */
+export const programListQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+});
+
+export function parseProgramListQuery(query: unknown): z.output<typeof programListQuery> {
+  return programListQuery.parse(query ?? {});
+}
