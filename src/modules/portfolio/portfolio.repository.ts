@@ -10,8 +10,10 @@ import { programRollupFromTotals, type ProgramRollup, type Rag } from './portfol
 import type { Phase, ProjectStatus } from './portfolio.values.js';
 
 /**
- * Portfolio queries: program roll-ups in one aggregate query, and the filtered, sorted, paged
- * project list (count and totals in one query, the page in another) — a constant number of queries
+ * Portfolio queries: a page of programs with their roll-ups and the totals of everything the user
+ * sees (from the maintained program_rollups for the roles that see the whole portfolio), the
+ * filtered, sorted, paged project list (count and totals in one query, the page in another) and
+ * bounded filter options — a constant number of queries, each reading a bounded number of rows,
  * whatever the size of the portfolio. Only what the user may see (projects.access).
  */
 
