@@ -5,12 +5,26 @@
 
 /** The q-quantile of numbers by linear interpolation between closest ranks; null for none. */
 export function quantile(values: readonly number[], q: number): number | null {
-  if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+  return quantileAt(s.length, q, (rank) => s[rank]);
+}
+
+/** The ranks a q-quantile of n sorted values interpolates between (equal when it falls on one). */
+export function quantileRanks(n: number, q: number): { lo: number; hi: number } {
+  const pos = (n - 1) * Math.min(1, Math.max(0, q));
+  return { lo: Math.floor(pos), hi: Math.ceil(pos) };
+}
+
+/**
+ * The q-quantile of n sorted values of which `at(rank)` reads one (only the one or two ranks the
+ * quantile interpolates between are read); null for none.
+ */
+export function quantileAt(n: number, q: number, at: (rank: number) => number): number | null {
+  if (n === 0) return null;
+  const pos = (n - 1) * Math.min(1, Math.max(0, q));
+  const { lo, hi } = quantileRanks(n, q);
+  const low = at(lo);
+  return low + (at(hi) - low) * (pos - lo);
 }
 
 export const median = (v: readonly number[]) => quantile(v, 0.5);
@@ -54,6 +68,48 @@ export interface GovernanceMetrics {
 
 function stat(values: number[]): CycleStat {
   return { count: values.length, median: median(values), p90: p90(values) };
+}
+
+/**
+ * A group of decided requests (stepNo null) or decided steps whose cycle-time statistics are
+ * already known (read from the maintained quantiles rather than computed from every duration).
+ */
+export interface CycleGroup extends CycleStat {
+  kind: string;
+  stepNo: number | null;
+  nameEn: string;
+  nameAr: string;
+  /** Steps decided by their due moment (steps only). */
+  withinSla: number;
+}
+
+/** The governance metrics of groups whose statistics are known, in the order governanceMetrics uses. */
+export function metricsOfGroups(
+  groups: readonly CycleGroup[],
+  kindOrder: readonly string[],
+): GovernanceMetrics {
+  const rank = (k: string) => {
+    const i = kindOrder.indexOf(k);
+    return i < 0 ? kindOrder.length : i;
+  };
+  const stat = (g: CycleGroup): CycleStat => ({ count: g.count, median: g.median, p90: g.p90 });
+  const steps = groups.filter((g) => g.stepNo !== null && g.count > 0);
+  const decidedSteps = steps.reduce((n, g) => n + g.count, 0);
+  const withinSla = steps.reduce((n, g) => n + g.withinSla, 0);
+  return {
+    byKind: groups
+      .filter((g) => g.stepNo === null && g.count > 0)
+      .sort((a, b) => rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind))
+      .map((g) => ({ kind: g.kind, ...stat(g) })),
+    byStep: steps
+      .sort(
+        (a, b) => rank(a.kind) - rank(b.kind) || a.stepNo! - b.stepNo! || a.nameEn.localeCompare(b.nameEn),
+      )
+      .map((g) => ({ kind: g.kind, stepNo: g.stepNo!, nameEn: g.nameEn, nameAr: g.nameAr, ...stat(g) })),
+    decidedSteps,
+    withinSla,
+    withinSlaPct: decidedSteps ? (withinSla / decidedSteps) * 100 : null,
+  };
 }
 
 export function governanceMetrics(

@@ -1,11 +1,14 @@
 import type { DashboardWidget } from '../module.js';
 import { pick } from '../../i18n/locales.js';
-import { governanceMetrics } from './approvals.metrics.js';
-import { metricsFacts, overdueRequests } from './approvals.repository.js';
+import { metricsOfGroups } from './approvals.metrics.js';
+import { cycleGroups, METRICS_WINDOW_MS, overdueApprovals } from './approvals.metrics-repository.js';
 import { APPROVAL_KINDS } from './approvals.rules.js';
 import { approvalSettings } from './approvals.settings.js';
 
-/** PMO dashboard cards: overdue approvals, and governance metrics. Three queries each at most. */
+/**
+ * PMO dashboard cards: overdue approvals (three queries), and governance metrics (two queries),
+ * read from counters and quantiles the database keeps (approvals.metrics-repository).
+ */
 export const approvalWidgets: DashboardWidget[] = [
   {
     id: 'approvals-overdue',
@@ -14,7 +17,7 @@ export const approvalWidgets: DashboardWidget[] = [
     view: 'approvals/widget-overdue',
     async load(deps, user, locale) {
       const now = approvalSettings().clock().toISOString();
-      const { rows, overdue, open } = await overdueRequests(deps.db, user, now);
+      const { rows, overdue, open } = await overdueApprovals(deps.db, user, now);
       return {
         open,
         overdue,
@@ -36,9 +39,8 @@ export const approvalWidgets: DashboardWidget[] = [
     async load(deps, user, locale) {
       void user;
       const now = approvalSettings().clock();
-      const since = new Date(now.getTime() - 365 * 86_400_000).toISOString();
-      const facts = await metricsFacts(deps.db, since);
-      const m = governanceMetrics(facts.requests, facts.steps, APPROVAL_KINDS);
+      const since = new Date(now.getTime() - METRICS_WINDOW_MS).toISOString();
+      const m = metricsOfGroups(await cycleGroups(deps.db, since), APPROVAL_KINDS);
       return {
         ...m,
         byStep: m.byStep.map((s) => ({ ...s, name: pick(locale, s.nameAr, s.nameEn) })),

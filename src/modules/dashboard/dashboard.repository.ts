@@ -1,4 +1,5 @@
 import type { CurrentUser } from '../../auth/current-user.js';
+import { seesWholePortfolio } from '../../auth/roles.js';
 import type { Conn } from '../../db/knex.js';
 import type { Rag } from '../portfolio/portfolio.rules.js';
 import { whereProgramVisible, whereProjectVisible } from '../projects/projects.access.js';
@@ -22,20 +23,52 @@ export interface PortfolioCounts {
   lateMilestones: number;
 }
 
-/** Counts by health, phase and status, budget totals and progress: two queries. */
+/**
+ * Counts by health, phase and status, budget totals and progress. For those who see the whole
+ * portfolio, one query: the groups from `portfolio_totals` (kept by the database, one row per
+ * health, phase and status) beside the number of programs. For the others, two queries over the
+ * projects and programs they see.
+ */
 export async function portfolioCounts(conn: Conn, user: CurrentUser): Promise<PortfolioCounts> {
-  const [groups, programs] = await Promise.all([
-    whereProjectVisible(conn('projects as p'), user, 'p')
-      .select('p.health', 'p.phase', 'p.status')
-      .count({ n: '*' })
-      .sum({ bp: 'p.budget_planned', ba: 'p.budget_actual', late: 'p.late_milestones' })
-      .select(conn.raw('sum(p.progress_pct) as sp'), conn.raw('sum(p.progress_pct * p.budget_planned) as wp'))
-      .groupBy('p.health', 'p.phase', 'p.status'),
-    whereProgramVisible(conn('programs'), user).count({ n: '*' }).first(),
-  ]);
+  let groups: Record<string, unknown>[];
+  let programs: unknown;
+  if (seesWholePortfolio(user.role)) {
+    // Left-joined to the count so that a portfolio without projects still counts its programs.
+    groups = (await conn
+      .select('c.programs', 't.health', 't.phase', 't.status', {
+        n: 't.projects',
+        bp: 't.budget_planned',
+        ba: 't.budget_actual',
+        late: 't.late_milestones',
+        sp: 't.progress_sum',
+        wp: 't.progress_budget',
+      })
+      .from(conn('programs').count({ programs: '*' }).as('c'))
+      .leftJoin('portfolio_totals as t', (j) => j.on('t.projects', '>', conn.raw('0')))) as Record<
+      string,
+      unknown
+    >[];
+    programs = groups[0]?.programs;
+    groups = groups.filter((g) => g.health !== null && g.health !== undefined);
+  } else {
+    const [g, p] = await Promise.all([
+      whereProjectVisible(conn('projects as p'), user, 'p')
+        .select('p.health', 'p.phase', 'p.status')
+        .count({ n: '*' })
+        .sum({ bp: 'p.budget_planned', ba: 'p.budget_actual', late: 'p.late_milestones' })
+        .select(
+          conn.raw('sum(p.progress_pct) as sp'),
+          conn.raw('sum(p.progress_pct * p.budget_planned) as wp'),
+        )
+        .groupBy('p.health', 'p.phase', 'p.status'),
+      whereProgramVisible(conn('programs'), user).count({ n: '*' }).first(),
+    ]);
+    groups = g as Record<string, unknown>[];
+    programs = (p as { n: unknown } | undefined)?.n;
+  }
   const out: PortfolioCounts = {
     projects: 0,
-    programs: num((programs as { n: unknown } | undefined)?.n),
+    programs: num(programs),
     health: { green: 0, amber: 0, red: 0 },
     phase: {},
     status: {},
@@ -48,7 +81,7 @@ export async function portfolioCounts(conn: Conn, user: CurrentUser): Promise<Po
   let activeBudget = 0;
   let activeWeighted = 0;
   let activeSum = 0;
-  for (const g of groups as Record<string, unknown>[]) {
+  for (const g of groups) {
     const n = num(g.n);
     out.projects += n;
     out.phase[g.phase as string] = (out.phase[g.phase as string] ?? 0) + n;
@@ -164,21 +197,26 @@ export async function openProjectCards(
   return { rows: cards, total, health };
 }
 
-/** The visible projects spending most over their planned budget: two queries. */
+/**
+ * The visible projects spending most over their planned budget, read in order of overrun through
+ * projects_overrun_index, and how many there are: for those who see the whole portfolio one query
+ * (the number from `portfolio_totals`; no row means no overrun), otherwise two.
+ */
 export async function budgetOverruns(conn: Conn, user: CurrentUser, limit: number) {
+  const whole = seesWholePortfolio(user.role);
   const scoped = () =>
     whereProjectVisible(conn('projects as p'), user, 'p').whereRaw('p.budget_actual > p.budget_planned');
-  const [rows, count] = await Promise.all([
-    scoped()
-      .select(CARD_COLUMNS)
-      .orderByRaw('(p.budget_actual - p.budget_planned) desc')
-      .orderBy('p.code')
-      .limit(limit),
-    scoped().count({ n: '*' }).first(),
-  ]);
+  const rowsQuery = scoped()
+    .select(CARD_COLUMNS)
+    .orderByRaw('(p.budget_actual - p.budget_planned) desc')
+    .orderBy('p.code')
+    .limit(limit);
+  if (whole) rowsQuery.select(conn.raw('(select sum(overruns) from portfolio_totals) as total'));
+  const [rows, count] = await Promise.all([rowsQuery, whole ? null : scoped().count({ n: '*' }).first()]);
+  const list = rows as Record<string, unknown>[];
   return {
-    rows: (rows as Record<string, unknown>[]).map(toCard),
-    total: num((count as { n: unknown } | undefined)?.n),
+    rows: list.map(toCard),
+    total: whole ? num(list[0]?.total) : num((count as { n: unknown } | undefined)?.n),
   };
 }
 
@@ -195,37 +233,68 @@ export interface ProgramCard {
 }
 
 /**
- * Program roll-ups over the projects the user sees (never over projects they may not see): one
- * query. Progress is weighted by planned budget, equally when no project has a budget.
+ * The first `limit` programs (by code) of those with projects the user sees, with their roll-ups
+ * over those projects only, and how many such programs there are: one query. For those who see
+ * the whole portfolio the roll-ups are the maintained `program_rollups` rows (read in code order,
+ * a few rows whatever the number of programs); for the others they are aggregated over their
+ * projects. Progress is weighted by planned budget, equally when no project has a budget.
  */
-export async function programCards(conn: Conn, user: CurrentUser): Promise<ProgramCard[]> {
-  const rows = (await whereProjectVisible(conn('projects as p'), user, 'p')
-    .join('programs as g', 'g.id', 'p.program_id')
-    .select('g.id', 'g.code', 'g.name_en', 'g.name_ar')
-    .count({ n: '*' })
-    .sum({ bp: 'p.budget_planned', ba: 'p.budget_actual' })
-    .select(
-      conn.raw('sum(p.progress_pct) as sp'),
-      conn.raw('sum(p.progress_pct * p.budget_planned) as wp'),
-      conn.raw("sum(case when p.health = 'green' then 1 else 0 end) as green"),
-      conn.raw("sum(case when p.health = 'amber' then 1 else 0 end) as amber"),
-      conn.raw("sum(case when p.health = 'red' then 1 else 0 end) as red"),
-    )
-    .groupBy('g.id', 'g.code', 'g.name_en', 'g.name_ar')
-    .orderBy('g.code')) as Record<string, unknown>[];
-  return rows.map((r) => {
-    const n = num(r.n);
-    const bp = num(r.bp);
-    return {
-      id: Number(r.id),
-      code: r.code as string,
-      nameEn: r.name_en as string,
-      nameAr: r.name_ar as string,
-      projects: n,
-      progressPct: n === 0 ? 0 : bp > 0 ? num(r.wp) / bp : num(r.sp) / n,
-      budgetPlanned: bp,
-      budgetActual: num(r.ba),
-      health: { green: num(r.green), amber: num(r.amber), red: num(r.red) },
-    };
-  });
+export async function programCards(
+  conn: Conn,
+  user: CurrentUser,
+  limit: number,
+): Promise<{ rows: ProgramCard[]; total: number }> {
+  const rows = (
+    seesWholePortfolio(user.role)
+      ? await conn('programs as g')
+          .join('program_rollups as r', 'r.program_id', 'g.id')
+          .where('r.projects', '>', 0)
+          .select('g.id', 'g.code', 'g.name_en', 'g.name_ar', {
+            n: 'r.projects',
+            bp: 'r.budget_planned',
+            ba: 'r.budget_actual',
+            sp: 'r.progress_sum',
+            wp: 'r.progress_budget',
+            green: 'r.green',
+            amber: 'r.amber',
+            red: 'r.red',
+          })
+          .select(conn.raw('(select count(*) from program_rollups where projects > 0) as total'))
+          .orderBy('g.code')
+          .limit(limit)
+      : await whereProjectVisible(conn('projects as p'), user, 'p')
+          .join('programs as g', 'g.id', 'p.program_id')
+          .select('g.id', 'g.code', 'g.name_en', 'g.name_ar')
+          .count({ n: '*' })
+          .sum({ bp: 'p.budget_planned', ba: 'p.budget_actual' })
+          .select(
+            conn.raw('sum(p.progress_pct) as sp'),
+            conn.raw('sum(p.progress_pct * p.budget_planned) as wp'),
+            conn.raw("sum(case when p.health = 'green' then 1 else 0 end) as green"),
+            conn.raw("sum(case when p.health = 'amber' then 1 else 0 end) as amber"),
+            conn.raw("sum(case when p.health = 'red' then 1 else 0 end) as red"),
+            conn.raw('count(*) over () as total'),
+          )
+          .groupBy('g.id', 'g.code', 'g.name_en', 'g.name_ar')
+          .orderBy('g.code')
+          .limit(limit)
+  ) as Record<string, unknown>[];
+  return {
+    rows: rows.map((r) => {
+      const n = num(r.n);
+      const bp = num(r.bp);
+      return {
+        id: Number(r.id),
+        code: r.code as string,
+        nameEn: r.name_en as string,
+        nameAr: r.name_ar as string,
+        projects: n,
+        progressPct: n === 0 ? 0 : bp > 0 ? num(r.wp) / bp : num(r.sp) / n,
+        budgetPlanned: bp,
+        budgetActual: num(r.ba),
+        health: { green: num(r.green), amber: num(r.amber), red: num(r.red) },
+      };
+    }),
+    total: num(rows[0]?.total),
+  };
 }

@@ -2,6 +2,7 @@ import type { DashboardWidget } from '../module.js';
 import { budgetOverruns, openProjectCards, portfolioCounts, programCards } from './dashboard.repository.js';
 
 const PROJECT_LIMIT = 10;
+const PROGRAM_LIMIT = 10;
 
 /** Portfolio cards of the role dashboards; each a constant number of queries, scoped by visibility. */
 export const dashboardWidgets: DashboardWidget[] = [
@@ -48,7 +49,7 @@ export const dashboardWidgets: DashboardWidget[] = [
     order: 15,
     view: 'dashboard/widgets/programs',
     async load(deps, user) {
-      return { wide: true, rows: await programCards(deps.db, user) };
+      return { wide: true, link: '/programs', ...(await programCards(deps.db, user, PROGRAM_LIMIT)) };
     },
   },
   {

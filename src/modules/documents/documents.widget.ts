@@ -14,30 +14,30 @@ export interface PaperSaved {
   approvalsTotal: number;
 }
 
-/** Paper saved, counted in SQL: files and PDF pages filed, approvals decided, this month and in total. */
+/**
+ * Paper saved: files and PDF pages filed, approvals decided, this month and in total. One query
+ * over `paper_saved_months` (one row per month, kept by the database from document versions and
+ * decided approval requests); "this month" is every month from the clock's on, as the upload or
+ * decision time compared with the month's first instant was.
+ */
 export async function paperSaved(deps: Parameters<DashboardWidget['load']>[0]): Promise<PaperSaved> {
-  const since = monthStart(deps.clock());
+  const month = monthStart(deps.clock()).slice(0, 7);
   const db = deps.db;
-  const [files] = (await db('document_versions').select(
-    db.raw('count(*) as files_total'),
-    db.raw('coalesce(sum(case when uploaded_at >= ? then 1 else 0 end), 0) as files_month', [since]),
-    db.raw('coalesce(sum(page_count), 0) as pages_total'),
-    db.raw('coalesce(sum(case when uploaded_at >= ? then page_count else 0 end), 0) as pages_month', [since]),
+  const [row] = (await db('paper_saved_months').select(
+    db.raw('coalesce(sum(files), 0) as files_total'),
+    db.raw('coalesce(sum(case when month >= ? then files else 0 end), 0) as files_month', [month]),
+    db.raw('coalesce(sum(pages), 0) as pages_total'),
+    db.raw('coalesce(sum(case when month >= ? then pages else 0 end), 0) as pages_month', [month]),
+    db.raw('coalesce(sum(approvals), 0) as approvals_total'),
+    db.raw('coalesce(sum(case when month >= ? then approvals else 0 end), 0) as approvals_month', [month]),
   )) as Record<string, number | string | null>[];
-  const [decided] = (await db('approval_requests')
-    .whereIn('status', ['approved', 'rejected'])
-    .whereNotNull('decided_at')
-    .select(
-      db.raw('count(*) as total'),
-      db.raw('coalesce(sum(case when decided_at >= ? then 1 else 0 end), 0) as month', [since]),
-    )) as Record<string, number | string | null>[];
   return {
-    filesMonth: Number(files.files_month ?? 0),
-    filesTotal: Number(files.files_total ?? 0),
-    pagesMonth: Number(files.pages_month ?? 0),
-    pagesTotal: Number(files.pages_total ?? 0),
-    approvalsMonth: Number(decided.month ?? 0),
-    approvalsTotal: Number(decided.total ?? 0),
+    filesMonth: Number(row.files_month ?? 0),
+    filesTotal: Number(row.files_total ?? 0),
+    pagesMonth: Number(row.pages_month ?? 0),
+    pagesTotal: Number(row.pages_total ?? 0),
+    approvalsMonth: Number(row.approvals_month ?? 0),
+    approvalsTotal: Number(row.approvals_total ?? 0),
   };
 }
 

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import type { DashboardWidget } from '../module.js';
 import { isoDay, reportDueState, type ReportFrequency } from '../portfolio/portfolio.rules.js';
 import { whereProjectVisible } from '../projects/projects.access.js';
-import { latestPeriodEnds } from './status-reports.repository.js';
 import { overdueCutoffs, reportablePeriods } from './status-reports.rules.js';
 
 const COLUMNS = [
@@ -13,10 +12,9 @@ const COLUMNS = [
   'p.report_frequency',
   'p.planned_start',
   'p.actual_start',
-  'r.last_end',
 ];
 
-/** Dashboard cards about status reports: one query for the PM's card, two for the PMO's. */
+/** Dashboard cards about status reports: one query each. */
 export const statusReportWidgets: DashboardWidget[] = [
   {
     id: 'reports-due',
@@ -26,10 +24,16 @@ export const statusReportWidgets: DashboardWidget[] = [
     async load(deps, user) {
       const today = isoDay(deps.clock());
       const grace = deps.config.health.statusReportGraceDays;
+      // The latest period of each of the manager's projects: one index seek each (status_reports
+      // is unique on project and period end), never a pass over every project's reports.
       const rows = (await deps
         .db('projects as p')
-        .leftJoin(latestPeriodEnds(deps.db), 'r.project_id', 'p.id')
         .select(COLUMNS)
+        .select(
+          deps.db.raw(
+            '(select max(s.period_end) from status_reports s where s.project_id = p.id) as last_end',
+          ),
+        )
         .where('p.manager_id', user.id)
         .where('p.status', 'active')
         .whereNot('p.phase', 'closed')
@@ -67,55 +71,42 @@ export const statusReportWidgets: DashboardWidget[] = [
     async load(deps, user) {
       const today = isoDay(deps.clock());
       const cut = overdueCutoffs(today, deps.config.health.statusReportGraceDays);
+      // project_report_dues (kept by the database) has a row per project that owes reports, with
+      // the first period end that makes it overdue: one query, an index range per frequency, the
+      // number of overdue projects beside each of the first rows (no row: none overdue).
       const scoped = () => {
-        const q = deps
-          .db('projects as p')
-          .leftJoin(latestPeriodEnds(deps.db), 'r.project_id', 'p.id')
-          .where('p.status', 'active')
-          .whereNot('p.phase', 'closed');
+        const q = deps.db('project_report_dues as d').join('projects as p', 'p.id', 'd.project_id');
         whereProjectVisible(q, user, 'p');
+        const due = (['weekly', 'monthly'] as const).filter((f) => cut[f]);
+        if (!due.length) return q.whereRaw('1 = 0');
+        // One index range per frequency (an OR of ranges, which both databases read as such).
         return q.where((w) => {
-          w.whereRaw('1 = 0');
-          for (const f of ['weekly', 'monthly'] as const) {
-            const end = cut[f];
-            if (end) w.orWhere((x: Knex.QueryBuilder) => overdueFor(x, f, end));
-          }
+          for (const f of due)
+            w.orWhere((x: Knex.QueryBuilder) =>
+              x.where('d.frequency', f).andWhere('d.due_from', '<=', cut[f]!),
+            );
         });
       };
-      const [rows, count] = await Promise.all([
-        scoped()
-          .leftJoin('users as u', 'u.id', 'p.manager_id')
-          .select([...COLUMNS, 'u.name_en as manager_en', 'u.name_ar as manager_ar'])
-          .orderByRaw('case when r.last_end is null then 0 else 1 end')
-          .orderBy([{ column: 'r.last_end' }, { column: 'p.code' }])
-          .limit(8),
-        scoped().count({ n: '*' }).first(),
-      ]);
+      const rows = (await scoped()
+        .leftJoin('users as u', 'u.id', 'p.manager_id')
+        .select(['p.id', 'p.code', 'p.name_en', 'p.name_ar', 'p.report_frequency', 'd.last_end'])
+        .select(['u.name_en as manager_en', 'u.name_ar as manager_ar'])
+        .select(deps.db.raw('count(*) over () as total'))
+        .orderBy([{ column: 'd.last_end' }, { column: 'p.code' }])
+        .limit(8)) as Record<string, unknown>[];
       return {
-        rows: (rows as Record<string, unknown>[]).map((r) => ({
+        rows: rows.map((r) => ({
           id: Number(r.id),
           code: r.code as string,
           nameEn: r.name_en as string,
           nameAr: r.name_ar as string,
           frequency: r.report_frequency as ReportFrequency,
-          lastEnd: (r.last_end as string | null) ?? null,
+          lastEnd: (r.last_end as string) || null,
           managerEn: (r.manager_en as string | null) ?? null,
           managerAr: (r.manager_ar as string | null) ?? null,
         })),
-        total: Number((count as { n: unknown } | undefined)?.n ?? 0),
+        total: Number(rows[0]?.total ?? 0),
       };
     },
   },
 ];
-
-/** Projects of this frequency with no report for the period that ended on `end`, started by then. */
-function overdueFor(q: Knex.QueryBuilder, frequency: ReportFrequency, end: string): Knex.QueryBuilder {
-  return q
-    .where('p.report_frequency', frequency)
-    .andWhere((x) => x.whereNull('r.last_end').orWhere('r.last_end', '<', end))
-    .andWhere((x) =>
-      x
-        .whereRaw('coalesce(p.actual_start, p.planned_start) is null')
-        .orWhereRaw('coalesce(p.actual_start, p.planned_start) <= ?', [end]),
-    );
-}
