@@ -6,17 +6,21 @@ import type { Locale } from './locales.js';
  */
 const tags: Record<Locale, string> = { en: 'en-GB', ar: 'ar-BH-u-nu-latn' };
 
+/**
+ * Formatters are costly to build and pages format hundreds of values: each is built once, under a
+ * key its caller names from the options that vary (cheaper than serialising the options per call).
+ */
 const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
-function dtf(locale: Locale, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const k = 'd' + locale + JSON.stringify(opts);
+function dtf(locale: Locale, key: string, opts: () => Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const k = 'd' + locale + key;
   let f = cache.get(k) as Intl.DateTimeFormat | undefined;
-  if (!f) cache.set(k, (f = new Intl.DateTimeFormat(tags[locale], opts)));
+  if (!f) cache.set(k, (f = new Intl.DateTimeFormat(tags[locale], opts())));
   return f;
 }
-function nf(locale: Locale, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const k = 'n' + locale + JSON.stringify(opts);
+function nf(locale: Locale, key: string, opts: () => Intl.NumberFormatOptions): Intl.NumberFormat {
+  const k = 'n' + locale + key;
   let f = cache.get(k) as Intl.NumberFormat | undefined;
-  if (!f) cache.set(k, (f = new Intl.NumberFormat(tags[locale], opts)));
+  if (!f) cache.set(k, (f = new Intl.NumberFormat(tags[locale], opts())));
   return f;
 }
 
@@ -25,7 +29,12 @@ export function formatDate(locale: Locale, iso: string | null | undefined): stri
   if (!iso) return '';
   const d = new Date(iso.length === 10 ? iso + 'T00:00:00Z' : iso);
   if (Number.isNaN(d.getTime())) return '';
-  return dtf(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
+  return dtf(locale, 'date', () => ({
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  })).format(d);
 }
 
 export function formatDateTime(
@@ -36,7 +45,7 @@ export function formatDateTime(
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return dtf(locale, {
+  return dtf(locale, 'dateTime' + timeZone, () => ({
     day: 'numeric',
     month: 'short',
     year: 'numeric',
@@ -44,14 +53,15 @@ export function formatDateTime(
     minute: '2-digit',
     hour12: false,
     timeZone,
-  }).format(d);
+  })).format(d);
 }
 
 export function formatNumber(locale: Locale, n: number | null | undefined, fractionDigits = 0): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '';
-  return nf(locale, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(
-    n,
-  );
+  return nf(locale, 'number' + fractionDigits, () => ({
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+  })).format(n);
 }
 
 export function formatPercent(locale: Locale, pct: number | null | undefined): string {
@@ -80,13 +90,13 @@ export function formatMoney(locale: Locale, minor: number | null | undefined, cu
   if (minor === null || minor === undefined) return '';
   const decimals = currencyDecimals(currency);
   const major = minor / 10 ** decimals;
-  return nf(locale, {
+  return nf(locale, 'money' + currency, () => ({
     style: 'currency',
     currency,
     currencyDisplay: locale === 'ar' ? 'name' : 'code',
     minimumFractionDigits: decimals,
     maximumFractionDigits: decimals,
-  }).format(major);
+  })).format(major);
 }
 
 /** Parses a decimal amount typed by a person ("1,250.500") into exact minor units, or null. */
