@@ -245,4 +245,33 @@ describe('approvals: decisions', () => {
     expect((await outsider.agent.get(`/approvals/${r.id}/revise`)).status).to.equal(404);
     expect((await outsider.agent.get(`/projects/${project.id}/approvals`)).status).to.equal(404);
   });
+
+  it('after all these decisions, returns, revisions and withdrawals, a pending step is always the current step of a pending request (the inbox reads pending steps alone)', async () => {
+    const stray = await ctx
+      .db('approval_steps as s')
+      .join('approval_requests as r', 'r.id', 's.request_id')
+      .where('s.status', 'pending')
+      .where((w) =>
+        w
+          .whereNot('r.status', 'pending')
+          .orWhereRaw('r.round <> s.round')
+          .orWhereRaw('r.current_step is null')
+          .orWhereRaw('r.current_step <> s.step_no'),
+      )
+      .select('s.id');
+    expect(stray).to.deep.equal([]);
+    const pendingWithoutStep = await ctx
+      .db('approval_requests as r')
+      .leftJoin('approval_steps as s', function () {
+        this.on('s.request_id', 'r.id').andOn('s.round', 'r.round').andOn('s.step_no', 'r.current_step');
+      })
+      .where('r.status', 'pending')
+      .where((w) => w.whereNull('s.id').orWhereNot('s.status', 'pending'))
+      .select('r.id');
+    expect(pendingWithoutStep).to.deep.equal([]);
+    expect(await count(ctx, 'approval_requests', { status: 'pending' })).to.be.greaterThan(0);
+    for (const status of ['withdrawn', 'approved'])
+      expect(await count(ctx, 'approval_requests', { status }), status).to.be.greaterThan(0);
+    expect(await count(ctx, 'approval_requests', { round: 2 })).to.be.greaterThan(0);
+  });
 });

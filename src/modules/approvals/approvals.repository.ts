@@ -1,10 +1,19 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../../auth/current-user.js';
 import type { Role } from '../../auth/roles.js';
-import type { Conn } from '../../db/knex.js';
-import { whereProgramVisible, whereProjectVisible } from '../projects/projects.access.js';
+import { isPg, type Conn } from '../../db/knex.js';
+import { bool, likePattern } from '../../db/util.js';
+import {
+  visibleProgramIds,
+  visibleProjectIds,
+  whereProgramVisible,
+  whereProjectVisible,
+} from '../projects/projects.access.js';
 import type { StepRow } from './approvals.engine.js';
-import type { InboxFilter, ListFilter } from './approvals.schema.js';
+import type { ApprovalKind, DeciderRole, INBOX_STATUSES } from './approvals.rules.js';
+import type { ListFilter } from './approvals.schema.js';
+
+type InboxStatus = (typeof INBOX_STATUSES)[number];
 
 /** Read queries of the approval pages: each list is a constant number of queries. */
 
@@ -89,10 +98,7 @@ function whereDecidableBy(
   user: CurrentUser,
   delegators: Delegator[],
 ): Knex.QueryBuilder {
-  const holders = [user, ...delegators.map((d) => ({ id: d.id, role: d.role }))];
-  const ids = holders.map((h) => h.id);
-  const pmo = holders.some((h) => h.role === 'pmo' || h.role === 'admin');
-  const admin = holders.some((h) => h.role === 'admin');
+  const { ids, pmo, admin } = holdersOf(user, delegators);
   return qb
     .where('r.status', 'pending')
     .whereNot('r.requested_by', user.id)
@@ -112,44 +118,396 @@ function whereDecidableBy(
     });
 }
 
-function applyFilters(qb: Knex.QueryBuilder, f: Partial<InboxFilter>, now: string): Knex.QueryBuilder {
-  if (f.kind) qb.where('r.kind', f.kind);
-  if (f.project) qb.where('p.id', f.project);
-  if (f.program) qb.where('pg.id', f.program);
-  if (f.overdue) qb.where('s.status', 'pending').where('s.due_at', '<', now);
+/** The authority the user holds, themselves and through the delegations they received. */
+function holdersOf(user: CurrentUser, delegators: Delegator[]) {
+  const holders = [user, ...delegators.map((d) => ({ id: d.id, role: d.role }))];
+  return {
+    ids: holders.map((h) => h.id),
+    pmo: holders.some((h) => h.role === 'pmo' || h.role === 'admin'),
+    admin: holders.some((h) => h.role === 'admin'),
+  };
+}
+
+// --- the inbox ---------------------------------------------------------------------------------
+
+/**
+ * Counts read at most this many requests: beyond, the inbox says "more than" (a count of every
+ * open request would read the whole queue on each visit).
+ */
+export const COUNT_CAP = 200;
+/** A search resolves to at most this many projects or programs, which it names. */
+export const SEARCH_MATCHES = 20;
+/** Up to this many programs the filter is a list; beyond, a search field like the project's. */
+export const PROGRAM_LIST_MAX = 50;
+
+/** Projects the inbox is restricted to: their ids, or a subquery selecting project ids. */
+export type ProjectSet = number[] | ((conn: Conn) => Knex.QueryBuilder);
+
+/** What the inbox lists: the URL's filters with the searches resolved to sets of projects. */
+export interface InboxQuery {
+  scope: 'mine' | 'all';
+  status: InboxStatus;
+  kind?: ApprovalKind;
+  step?: DeciderRole;
+  overdue: boolean;
+  page: number;
+  /** Every set restricts the requests to its projects. */
+  projects: ProjectSet[];
+}
+
+const subquery = (conn: Conn, set: ProjectSet) => (Array.isArray(set) ? set : set(conn));
+
+/** Joins a request's current step (its pending step; none for a returned request). */
+function currentStep(this: Knex.JoinClause) {
+  this.on('s.request_id', 'r.id').andOn('s.round', 'r.round').andOn('s.step_no', 'r.current_step');
+}
+
+/** The filters every way of reading the inbox applies to a request `r` and its current step `s`. */
+function narrow(qb: Knex.QueryBuilder, q: InboxQuery, now: string): Knex.QueryBuilder {
+  if (q.kind) qb.where('r.kind', q.kind);
+  if (q.step) qb.where('s.decider_role', q.step);
+  if (q.overdue) qb.where('s.status', 'pending').where('s.due_at', '<', now);
   return qb;
 }
 
+/**
+ * Pending requests read from the steps' (status, decider role, due) index, in due order: a page
+ * reads its rows and stops, whatever the size of the queue. A pending step is always the current
+ * step of its pending request (the engine moves both in one transaction), so the request is read
+ * by its id alone: no condition on the request's status, round or step, which PostgreSQL would
+ * take for independent filters and, expecting few rows, answer by reading the whole queue.
+ */
+function pendingSteps(conn: Conn, q: InboxQuery, now: string, role?: DeciderRole): Source {
+  const b = conn('approval_steps as s')
+    .join('approval_requests as r', 'r.id', 's.request_id')
+    .where('s.status', 'pending');
+  if (role) b.where('s.decider_role', role);
+  return {
+    qb: narrow(b, q, now).select('s.request_id as id', 's.due_at'),
+    order: ['s.due_at', 's.request_id'],
+  };
+}
+
+/**
+ * Requests of some projects (a search, a program, the projects a pm sees or a sponsor sponsors),
+ * read from those projects: the request is read first (a CROSS JOIN keeps SQLite from starting at
+ * the steps' queue), then its current step.
+ */
+function ofProjects(conn: Conn, q: InboxQuery, now: string, sets: ProjectSet[]): Source {
+  const b = conn('approval_requests as r').where('r.status', q.status);
+  if (q.status === 'pending')
+    b.joinRaw('cross join ?? as ??', ['approval_steps', 's'])
+      .where('s.request_id', conn.ref('r.id'))
+      .where('s.round', conn.ref('r.round'))
+      .where('s.step_no', conn.ref('r.current_step'));
+  else b.leftJoin('approval_steps as s', currentStep);
+  for (const set of sets) b.whereIn('r.project_id', subquery(conn, set));
+  return {
+    qb: narrow(b, q, now).select('r.id', 's.due_at'),
+    order: q.status === 'pending' ? ['s.due_at', 'r.id'] : ['r.id'],
+  };
+}
+
+/** One way to read requests: a query of (id, due_at) and the columns of its order. */
+interface Source {
+  qb: Knex.QueryBuilder;
+  order: string[];
+}
+
+/**
+ * The ways to read the requests the inbox lists, each by an index and each in the inbox's order
+ * (due, then id; returned requests wait on no step: id); together exactly the requests of the
+ * scope. Awaiting my decision: one way per kind of authority (PMO, administrator, sponsor, each
+ * named person), so that none reads another's queue. All open requests: the steps in due order for
+ * those who see the whole portfolio, otherwise the requests of the projects the user sees.
+ */
+function sources(conn: Conn, user: CurrentUser, authority: Authority, q: InboxQuery, now: string): Source[] {
+  if (q.scope === 'all') {
+    const visible = visibleProjectIds(conn, user);
+    const sets = visible ? [...q.projects, () => visible] : q.projects;
+    if (sets.length || q.status !== 'pending') return [ofProjects(conn, q, now, sets)];
+    return [pendingSteps(conn, q, now)];
+  }
+  const { pmo, admin } = holdersOf(user, authority.delegators);
+  const mine = (src: Source): Source => {
+    src.qb.whereNot('r.requested_by', user.id);
+    return src;
+  };
+  if (q.projects.length) {
+    // a few projects: read them and keep what the user may decide
+    const b = conn('approval_requests as r')
+      .join('projects as p', 'p.id', 'r.project_id')
+      .join('programs as pg', 'pg.id', 'p.program_id')
+      .join('approval_steps as s', currentStep);
+    for (const set of q.projects) b.whereIn('r.project_id', subquery(conn, set));
+    return [
+      {
+        qb: narrow(whereDecidableBy(b, user, authority.delegators), q, now).select('r.id', 's.due_at'),
+        order: ['s.due_at', 'r.id'],
+      },
+    ];
+  }
+  const out: Source[] = [];
+  const wants = (role: DeciderRole) => !q.step || q.step === role;
+  if (pmo && wants('pmo')) out.push(mine(pendingSteps(conn, q, now, 'pmo')));
+  if (admin && wants('admin')) out.push(mine(pendingSteps(conn, q, now, 'admin')));
+  if (wants('sponsor')) {
+    // the projects whose sponsor is a holder, and those without one whose program's sponsor is
+    const sponsored: ProjectSet[] = [];
+    if (authority.projectSponsors.length)
+      sponsored.push((c) =>
+        c('projects as sp').select('sp.id').whereIn('sp.sponsor_id', authority.projectSponsors),
+      );
+    if (authority.programSponsors.length)
+      sponsored.push((c) =>
+        c('programs as spg')
+          .join('projects as spp', 'spp.program_id', 'spg.id')
+          .select('spp.id')
+          .whereIn('spg.sponsor_id', authority.programSponsors)
+          .whereNull('spp.sponsor_id'),
+      );
+    for (const set of sponsored) {
+      const src = ofProjects(conn, { ...q, status: 'pending' }, now, [set]);
+      src.qb.where('s.decider_role', 'sponsor');
+      out.push(mine(src));
+    }
+  }
+  if (wants('user'))
+    for (const id of authority.named) {
+      const src = pendingSteps(conn, q, now, 'user');
+      src.qb.where('s.decider_user_id', id);
+      out.push(mine(src));
+    }
+  return out;
+}
+
+/**
+ * The first `limit` requests of the inbox in its order (due, then id), and possibly more: each
+ * source gives its first `limit` (the union holds the first `limit` of all). Columns id, due_at.
+ */
+function firstOf(
+  conn: Conn,
+  user: CurrentUser,
+  authority: Authority,
+  q: InboxQuery,
+  now: string,
+  limit: number,
+): Knex.QueryBuilder | null {
+  const parts = sources(conn, user, authority, q, now).map(({ qb, order }, i) =>
+    conn.select('*').from(
+      qb
+        .orderBy(order.map((column) => ({ column })))
+        .limit(limit)
+        .as(`src${i}`),
+    ),
+  );
+  if (!parts.length) return null;
+  return parts.length === 1 ? parts[0] : parts[0].unionAll(parts.slice(1));
+}
+
+export interface InboxPage {
+  rows: ListRow[];
+  /** Requests listed (at most COUNT_CAP: `more` says there are more). */
+  total: number;
+  overdue: number;
+  /** More than COUNT_CAP requests (or overdue ones): the counts stop there. */
+  more: boolean;
+  overdueMore: boolean;
+  page: number;
+  /** The number of pages, when the count is exact. */
+  pages: number | null;
+  hasNext: boolean;
+}
+
+/** The columns of a page of the inbox, from its requests `c` (id, due_at) in order. */
+function pageOf(qb: Knex.QueryBuilder, c: string, join: 'join' | 'leftJoin' = 'join'): Knex.QueryBuilder {
+  const joined = qb[join]('approval_requests as r', 'r.id', `${c}.id`);
+  joined[join]('projects as p', 'p.id', 'r.project_id');
+  joined[join]('programs as pg', 'pg.id', 'p.program_id');
+  joined[join]('users as u', 'u.id', 'r.requested_by');
+  return joined
+    .leftJoin('approval_steps as s', currentStep)
+    .select(LIST_COLUMNS)
+    .orderBy([{ column: `${c}.due_at` }, { column: `${c}.id` }]);
+}
+
+/**
+ * The inbox: a page of requests, their count and the overdue count, read in one query (two for
+ * a page past COUNT_CAP) whose cost depends on the page and on COUNT_CAP, not on the size of
+ * the queue. The first COUNT_CAP + 1 requests are counted (overdue ones come first: they are due
+ * first) and the page is cut from them.
+ */
 export async function inbox(
   conn: Conn,
   user: CurrentUser,
-  delegators: Delegator[],
-  f: InboxFilter,
+  authority: Authority,
+  q: InboxQuery,
   now: string,
-): Promise<{ rows: ListRow[]; total: number; overdue: number; page: number; pages: number }> {
-  const scoped = () => {
-    const q = base(conn);
-    if (f.scope === 'mine') whereDecidableBy(q, user, delegators);
-    else whereProjectVisible(q.where('r.status', 'pending'), user, 'p');
+): Promise<InboxPage> {
+  const empty = { rows: [], total: 0, overdue: 0, more: false, overdueMore: false, page: 1, pages: 1 };
+  if (!sources(conn, user, authority, q, now).length) return { ...empty, hasNext: false };
+  const first = (limit: number) => firstOf(conn, user, authority, q, now, limit)!;
+  const counted = COUNT_CAP + 1;
+  const totals = (c: Knex.QueryBuilder) =>
+    c.select(
+      conn.raw('count(*) as n'),
+      conn.raw('coalesce(sum(case when c.due_at < ? then 1 else 0 end), 0) as od', [now]),
+    );
+  const pageRows = (page: number, from: (qb: Knex.QueryBuilder) => Knex.QueryBuilder) =>
+    from(conn.select('*'))
+      .orderBy([{ column: 'due_at' }, { column: 'id' }])
+      .limit(PAGE_SIZE + 1)
+      .offset((page - 1) * PAGE_SIZE);
+  let n: number;
+  let od: number;
+  let rows: ListRow[] | null = null;
+  if (q.page * PAGE_SIZE + 1 <= counted) {
+    // the page lies within the counted requests: count and page in one query
+    const found = (await pageOf(
+      conn
+        .withMaterialized('c', first(counted))
+        .from(totals(conn.from('c')).as('t'))
+        .leftJoin(pageRows(q.page, (x) => x.from('c')).as('cc'), function () {
+          this.on(conn.raw('1 = 1'));
+        }),
+      'cc',
+      'leftJoin',
+    ).select('t.n as total_n', 't.od as total_od')) as (ListRow & {
+      total_n: number | string;
+      total_od: number | string;
+    })[];
+    n = Number(found[0].total_n);
+    od = Number(found[0].total_od);
+    rows = found.filter((r) => r.id !== null);
+  } else {
+    const [t] = (await totals(conn.from(first(counted).as('c')))) as {
+      n: number | string;
+      od: number | string;
+    }[];
+    n = Number(t.n);
+    od = Number(t.od);
+  }
+  const more = n > COUNT_CAP;
+  const pages = more ? null : Math.max(1, Math.ceil(n / PAGE_SIZE));
+  const page = pages === null ? q.page : Math.min(q.page, pages);
+  if (!rows || page !== q.page) {
+    const offset = (page - 1) * PAGE_SIZE;
+    rows = (await pageOf(
+      conn.from(pageRows(page, (x) => x.from(first(offset + PAGE_SIZE + 1).as('c0'))).as('c')),
+      'c',
+    )) as ListRow[];
+  }
+  return {
+    rows: rows.slice(0, PAGE_SIZE),
+    total: Math.min(n, COUNT_CAP),
+    overdue: Math.min(od, COUNT_CAP),
+    more,
+    overdueMore: od > COUNT_CAP,
+    page,
+    pages,
+    hasNext: rows.length > PAGE_SIZE,
+  };
+}
+
+export interface Match {
+  id: number;
+  code: string;
+  name_en: string;
+  name_ar: string;
+}
+
+/** What a search text resolved to: the matches (at most SEARCH_MATCHES) and whether there are more. */
+export interface Resolved {
+  matches: Match[];
+  more: boolean;
+  /** The projects (or programs) the text stands for: the matches' ids, or all of them when more. */
+  set: ProjectSet;
+}
+
+/** Case-insensitive "contains" on a code and the names, LIKE wildcards taken literally. */
+function whereText(qb: Knex.QueryBuilder, conn: Conn, alias: string, text: string): Knex.QueryBuilder {
+  const op = isPg(conn) ? 'ilike' : 'like';
+  const like = likePattern(text);
+  return qb.where((w) =>
+    w
+      .whereRaw(`${alias}.code ${op} ? escape '\\'`, [like])
+      .orWhereRaw(`${alias}.name_en ${op} ? escape '\\'`, [like])
+      .orWhereRaw(`${alias}.name_ar ${op} ? escape '\\'`, [like]),
+  );
+}
+
+/**
+ * Resolves a search among the rows of `table` the user sees: a code typed in full is that row
+ * (read by the code's index); otherwise the rows whose code or names contain the text.
+ */
+async function resolve(
+  conn: Conn,
+  table: 'projects' | 'programs',
+  visible: Knex.QueryBuilder | null,
+  text: string,
+  toProjects: (ids: ProjectSet) => ProjectSet,
+): Promise<Resolved> {
+  const rows = (q: Knex.QueryBuilder) => {
+    q.select('t.id', 't.code', 't.name_en', 't.name_ar');
+    if (visible) q.whereIn('t.id', visible);
     return q;
   };
-  const filtered = () => applyFilters(scoped(), f, now);
-  const [{ n }] = (await filtered().count({ n: 'r.id' })) as { n: number | string }[];
-  const [{ n: od }] = (await applyFilters(scoped(), { ...f, overdue: true }, now).count({ n: 'r.id' })) as {
-    n: number | string;
-  }[];
-  const total = Number(n);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(f.page, pages);
-  const rows = (await filtered()
-    .select(LIST_COLUMNS)
-    .orderBy([
-      { column: 's.due_at', order: 'asc' },
-      { column: 'r.id', order: 'asc' },
-    ])
-    .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE)) as ListRow[];
-  return { rows, total, overdue: Number(od), page, pages };
+  const exact = (await rows(conn(`${table} as t`).where('t.code', text.toUpperCase()))) as Match[];
+  if (exact.length) return { matches: exact, more: false, set: toProjects([exact[0].id]) };
+  const found = (await whereText(rows(conn(`${table} as t`)), conn, 't', text)
+    .orderBy('t.code')
+    .limit(SEARCH_MATCHES + 1)) as Match[];
+  if (found.length <= SEARCH_MATCHES)
+    return { matches: found, more: false, set: toProjects(found.map((m) => m.id)) };
+  return {
+    matches: found.slice(0, SEARCH_MATCHES),
+    more: true,
+    set: toProjects((c: Conn) => {
+      const all = whereText(c(`${table} as t`).select('t.id'), c, 't', text);
+      return visible ? all.whereIn('t.id', visible) : all;
+    }),
+  };
+}
+
+/** The projects a search names (their code or names), among those the user sees. */
+export function resolveProjects(conn: Conn, user: CurrentUser, text: string): Promise<Resolved> {
+  return resolve(conn, 'projects', visibleProjectIds(conn, user), text, (set) => set);
+}
+
+/** The programs a search names, among those the user sees; its set is their projects. */
+export function resolvePrograms(conn: Conn, user: CurrentUser, text: string): Promise<Resolved> {
+  return resolve(
+    conn,
+    'programs',
+    visibleProgramIds(conn, user),
+    text,
+    (set) => (c: Conn) => c('projects as pp').select('pp.id').whereIn('pp.program_id', subquery(c, set)),
+  );
+}
+
+/** The projects of a program, as a set. */
+export function programProjects(programId: number): ProjectSet {
+  return (c: Conn) => c('projects as pp').select('pp.id').where('pp.program_id', programId);
+}
+
+/** A project the user sees, by id (the inbox names the project it is filtered to). */
+export async function visibleProject(conn: Conn, user: CurrentUser, id: number): Promise<Match | null> {
+  const q = conn('projects as t').select('t.id', 't.code', 't.name_en', 't.name_ar').where('t.id', id);
+  return ((await whereProjectVisible(q, user, 't').first()) as Match | undefined) ?? null;
+}
+
+/** A program the user sees, by id. */
+export async function visibleProgram(conn: Conn, user: CurrentUser, id: number): Promise<Match | null> {
+  const q = conn('programs as t').select('t.id', 't.code', 't.name_en', 't.name_ar').where('t.id', id);
+  return ((await whereProgramVisible(q, user, 't').first()) as Match | undefined) ?? null;
+}
+
+/** The programs the user sees for the inbox's list (when there are few: see Authority.programs). */
+export async function programOptions(conn: Conn, user: CurrentUser): Promise<Match[]> {
+  const visible = visibleProgramIds(conn, user);
+  const q = conn('programs as t').select('t.id', 't.code', 't.name_en', 't.name_ar');
+  if (visible) q.whereIn('t.id', visible);
+  return (await q.orderBy('t.code').limit(PROGRAM_LIST_MAX)) as Match[];
 }
 
 /** Requests the user submitted. */
@@ -286,26 +644,74 @@ export async function requestEvents(conn: Conn, requestId: number) {
   }[];
 }
 
-export async function delegatorsWithNames(conn: Conn, userId: number, today: string): Promise<Delegator[]> {
-  return (await conn('approval_delegations as d')
-    .join('users as u', 'u.id', 'd.delegator_id')
-    .where('d.delegate_id', userId)
-    .whereNull('d.ended_at')
-    .where('d.starts_on', '<=', today)
-    .where('d.ends_on', '>=', today)
-    .where('u.active', true)
-    .select('u.id', 'u.role', 'u.name_en', 'u.name_ar')) as Delegator[];
+/** The user's approval authority (whose authority they hold, where it may reach), for the inbox. */
+export interface Authority {
+  /** The users whose authority the user holds today through a delegation. */
+  delegators: Delegator[];
+  /** Holders (the user and the delegators) who sponsor a project. */
+  projectSponsors: number[];
+  /** Holders who sponsor a program. */
+  programSponsors: number[];
+  /** Holders named as the decider of a pending step. */
+  named: number[];
+  /** The programs the user sees, counted up to PROGRAM_LIST_MAX + 1 (is a list small enough?). */
+  programs: number;
 }
 
-/** Programs and projects the user sees, for the inbox filters. */
-export async function filterOptions(conn: Conn, user: CurrentUser) {
-  const [programs, projects] = await Promise.all([
-    whereProgramVisible(conn('programs').select('id', 'code', 'name_en', 'name_ar'), user).orderBy('code'),
-    whereProjectVisible(conn('projects').select('id', 'code', 'name_en', 'name_ar'), user).orderBy('code'),
-  ]);
+/**
+ * The user and the delegators whose authority they hold today (active users, delegation in force),
+ * each with whether they sponsor a project or a program or are named on a pending step: one
+ * query, so that the inbox reads only the queues the user may have something in.
+ */
+export async function authorityOf(conn: Conn, user: CurrentUser, today: string): Promise<Authority> {
+  const facts = (q: Knex.QueryBuilder, delegated: number) =>
+    q.select(
+      'u.id',
+      'u.role',
+      'u.name_en',
+      'u.name_ar',
+      conn.raw(`${delegated} as delegated`),
+      conn.raw('exists (select 1 from projects x where x.sponsor_id = u.id) as project_sponsor'),
+      conn.raw('exists (select 1 from programs x where x.sponsor_id = u.id) as program_sponsor'),
+      conn.raw(
+        "exists (select 1 from approval_steps x where x.decider_user_id = u.id and x.status = 'pending') as named",
+      ),
+    );
+  const visible = visibleProgramIds(conn, user);
+  const programs = conn('programs as pc').select(conn.raw('1'));
+  if (visible) programs.whereIn('pc.id', visible);
+  const self = facts(conn('users as u').where('u.id', user.id), 0).select(
+    conn.raw('(select count(*) from (?) as pcs) as programs', [programs.limit(PROGRAM_LIST_MAX + 1)]),
+  );
+  const rows = (await self.unionAll(
+    facts(
+      conn('approval_delegations as d')
+        .join('users as u', 'u.id', 'd.delegator_id')
+        .where('d.delegate_id', user.id)
+        .whereNull('d.ended_at')
+        .where('d.starts_on', '<=', today)
+        .where('d.ends_on', '>=', today)
+        .where('u.active', true),
+      1,
+    ).select(conn.raw('0 as programs')),
+  )) as (Delegator & {
+    programs: number | string;
+    delegated: number | string;
+    project_sponsor: unknown;
+    program_sponsor: unknown;
+    named: unknown;
+  })[];
+  const holding = (k: 'project_sponsor' | 'program_sponsor' | 'named') => [
+    ...new Set(rows.filter((r) => bool(r[k])).map((r) => r.id)),
+  ];
   return {
-    programs: programs as { id: number; code: string; name_en: string; name_ar: string }[],
-    projects: projects as { id: number; code: string; name_en: string; name_ar: string }[],
+    delegators: rows
+      .filter((r) => Number(r.delegated) === 1)
+      .map((r) => ({ id: r.id, role: r.role, name_en: r.name_en, name_ar: r.name_ar })),
+    projectSponsors: holding('project_sponsor'),
+    programSponsors: holding('program_sponsor'),
+    named: holding('named'),
+    programs: Number(rows.find((r) => Number(r.delegated) === 0)?.programs ?? 0),
   };
 }
 

@@ -23,6 +23,8 @@ import {
   nextPhase,
   APPROVAL_KINDS,
   CHANGE_FIELDS,
+  DECIDER_ROLES,
+  INBOX_STATUSES,
 } from './approvals.rules.js';
 import {
   changeSchema,
@@ -65,12 +67,31 @@ export function approvalsRoutes(deps: AppDeps): Router {
   r.get('/approvals', anyUser, async (req, res) => {
     const user = req.user!;
     const f = inboxFilterSchema.parse(req.query);
+    // awaiting my decision is pending by definition; all open requests may show the returned ones
+    const status = f.scope === 'all' ? f.status : 'pending';
     const nowIso = now().toISOString();
-    const delegators = await repo.delegatorsWithNames(db, user.id, isoDay(now()));
-    const [list, options] = await Promise.all([
-      repo.inbox(db, user, delegators, f, nowIso),
-      repo.filterOptions(db, user),
+    const [authority, projectSearch, programSearch, chosen, chosenProgram] = await Promise.all([
+      repo.authorityOf(db, user, isoDay(now())),
+      f.q ? repo.resolveProjects(db, user, f.q) : null,
+      f.programQ ? repo.resolvePrograms(db, user, f.programQ) : null,
+      f.project ? repo.visibleProject(db, user, f.project) : null,
+      f.program ? repo.visibleProgram(db, user, f.program) : null,
     ]);
+    const projects: repo.ProjectSet[] = [];
+    if (f.project) projects.push([f.project]);
+    if (projectSearch) projects.push(projectSearch.set);
+    if (f.program) projects.push(repo.programProjects(f.program));
+    if (programSearch) projects.push(programSearch.set);
+    const { delegators } = authority;
+    // few programs: a list; many: a search field like the project's
+    const programs = authority.programs <= repo.PROGRAM_LIST_MAX ? await repo.programOptions(db, user) : null;
+    const list = await repo.inbox(
+      db,
+      user,
+      authority,
+      { scope: f.scope, status, kind: f.kind, step: f.step, overdue: f.overdue, page: f.page, projects },
+      nowIso,
+    );
     const rows = decorate(list.rows, req.locale, nowIso).map((row) => {
       let asDelegateOf: string | null = null;
       if (f.scope === 'mine' && row.decider_role) {
@@ -85,10 +106,17 @@ export function approvalsRoutes(deps: AppDeps): Router {
     });
     res.page('approvals/inbox', {
       title: req.t('approvals:inbox.title'),
-      filter: f,
+      filter: { ...f, status },
       list: { ...list, rows },
-      options,
+      programs,
+      projectSearch,
+      programSearch,
+      chosen,
+      chosenProgram,
+      searchMatches: repo.SEARCH_MATCHES,
       kinds: APPROVAL_KINDS,
+      steps: DECIDER_ROLES,
+      statuses: INBOX_STATUSES,
     });
   });
 

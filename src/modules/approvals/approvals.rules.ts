@@ -11,6 +11,8 @@ export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 export const REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'returned', 'withdrawn'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+/** The statuses of open requests, which the inbox lists: awaiting a decision, or returned for revision. */
+export const INBOX_STATUSES = ['pending', 'returned'] as const;
 
 export const STEP_STATUSES = ['waiting', 'pending', 'approved', 'rejected', 'returned', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];

@@ -12,7 +12,13 @@ import {
   text,
   version,
 } from '../../http/fields.js';
-import { APPROVAL_KINDS, DECIDER_ROLES, DECISIONS, GATE_FROM_PHASES } from './approvals.rules.js';
+import {
+  APPROVAL_KINDS,
+  DECIDER_ROLES,
+  DECISIONS,
+  GATE_FROM_PHASES,
+  INBOX_STATUSES,
+} from './approvals.rules.js';
 
 /** One schema per user action; the inferred types are the use cases' inputs. */
 
@@ -84,12 +90,36 @@ export type DelegationInput = z.output<typeof delegationSchema>;
 
 export const kindParam = choice(APPROVAL_KINDS);
 
+/**
+ * A search text from the URL: without control characters (PostgreSQL refuses NUL), trimmed, at
+ * most 100 characters; anything else is no search.
+ */
+const searchText = () =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .replace(/\p{Cc}/gu, '')
+            .trim()
+            .slice(0, 100) || undefined
+        : undefined,
+    z.string().optional(),
+  );
+
 /** Inbox and list filters: anything invalid is ignored. */
 export const inboxFilterSchema = z.object({
   scope: z.enum(['mine', 'all']).catch('mine'),
   kind: z.enum(APPROVAL_KINDS).optional().catch(undefined),
+  /** Who decides the current step (its decider role). */
+  step: z.enum(DECIDER_ROLES).optional().catch(undefined),
+  /** Open requests: pending a decision, or returned to their requester (all open requests only). */
+  status: z.enum(INBOX_STATUSES).catch('pending'),
+  /** A project's code or name, resolved to the matching projects the user sees. */
+  q: searchText(),
   project: z.coerce.number().int().min(1).max(2147483647).optional().catch(undefined),
   program: z.coerce.number().int().min(1).max(2147483647).optional().catch(undefined),
+  /** A program's code or name, when there are too many programs for a list. */
+  programQ: searchText(),
   overdue: checkbox().catch(false),
   page: z.coerce.number().int().min(1).max(100000).catch(1),
 });
