@@ -7,9 +7,11 @@ import {
   buildMilestone,
   buildProgram,
   buildProject,
+  buildStatusReport,
   projectForm,
   type ProjectRow,
 } from '../factories/portfolio.js';
+import { countQueries } from '../factories/scene.js';
 
 describe('projects: pages and edits', () => {
   let ctx: TestContext;
@@ -70,6 +72,49 @@ describe('projects: pages and edits', () => {
     }
     const ar = await pm.agent.get(`/projects/${project.id}?lang=ar`);
     expect(ar.text).to.contain('إعادة تصميم البوابة الوطنية').and.contain('dir="rtl"');
+  });
+
+  it('the overview names the program, manager and sponsor and shows the latest report, in the same number of queries however much the project holds', async () => {
+    const program = await buildProgram(ctx.db, { code: 'OVW-PG', name_en: 'Overview program' });
+    const manager = await buildUser(ctx.db, { role: 'pm', nameEn: 'Mona Manager' });
+    const sponsor = await buildUser(ctx.db, { role: 'sponsor', nameEn: 'Sami Sponsor' });
+    const p = await buildProject(ctx.db, {
+      program_id: program.id,
+      manager_id: manager.id,
+      sponsor_id: sponsor.id,
+    });
+    const url = `/projects/${p.id}`;
+    await buildMilestone(ctx.db, p.id);
+    await buildStatusReport(ctx.db, p.id, {
+      period_start: '2026-08-01',
+      period_end: '2026-08-31',
+      overall_rag: 'green',
+    });
+    await pmo.agent.get(url);
+    const few = await countQueries(ctx, () => pmo.agent.get(url).expect(200));
+    for (let i = 0; i < 12; i++) await buildMilestone(ctx.db, p.id, { planned_date: '2020-01-01' });
+    for (let i = 0; i < 8; i++) await addMember(ctx.db, p.id, (await buildUser(ctx.db, { role: 'pm' })).id);
+    await buildStatusReport(ctx.db, p.id, {
+      period_start: '2026-10-01',
+      period_end: '2026-10-31',
+      overall_rag: 'red',
+    });
+    await buildStatusReport(ctx.db, p.id, {
+      period_start: '2026-09-01',
+      period_end: '2026-09-30',
+      overall_rag: 'amber',
+    });
+    const res = await pmo.agent.get(url).expect(200);
+    expect(res.text).to.contain('OVW-PG').and.contain('Overview program');
+    expect(res.text).to.contain('Mona Manager').and.contain('Sami Sponsor');
+    // the latest report by period, whatever order they were written in
+    expect(res.text).to.match(/<span class="rag rag-red">[^<]*<\/span> <span class="small">[^<]*2026/);
+    expect(res.text).to.match(/13 in total: 0 completed, \d+ late/);
+    expect(await countQueries(ctx, () => pmo.agent.get(url).expect(200))).to.equal(few);
+    expect((await pmo.agent.get(`${url}/team`)).text)
+      .to.contain('Mona Manager')
+      .and.contain('Sami Sponsor');
+    expect((await pmo.agent.get(`${url}/history`)).text).to.contain(p.code);
   });
 
   it('answers 404 to a project manager of another project, for every page and action', async () => {

@@ -10,10 +10,9 @@ import {
   type HealthResult,
   type MilestoneFacts,
   type MilestoneState,
-  type Rag,
   type ReportDueState,
 } from '../portfolio/portfolio.rules.js';
-import type { ProjectRecord } from './projects.repository.js';
+import type { LatestReport, ProjectRecord } from './projects.repository.js';
 
 export interface HealthReason {
   key: string;
@@ -23,7 +22,7 @@ export interface HealthReason {
 export interface ProjectOverview {
   health: HealthResult;
   reasons: HealthReason[];
-  latestReport: { periodEnd: string; overallRag: Rag; submittedAt: string } | null;
+  latestReport: LatestReport | null;
   reportState: ReportDueState;
   milestones: Record<MilestoneState, number> & { total: number };
   lateWeightPct: number;
@@ -32,22 +31,22 @@ export interface ProjectOverview {
 
 /**
  * The live figures of a project page: its health with the reasons, from the same rules that keep
- * the stored health (portfolio.rules), and milestone counts by state. Two queries.
+ * the stored health (portfolio.rules), and milestone counts by state. One query (the milestones);
+ * the latest status report comes with the project (projectPageFacts).
  */
 export async function projectOverview(
   conn: Conn,
   p: ProjectRecord,
+  latestReport: LatestReport | null,
   today: string,
   th: Config['health'],
 ): Promise<ProjectOverview> {
   const rows = (await conn('milestones')
     .select('planned_date', 'forecast_date', 'actual_date', 'percent_complete', 'weight', 'status')
     .where('project_id', p.id)) as Record<string, unknown>[];
-  const report = (await conn('status_reports')
-    .select('period_end', 'overall_rag', 'submitted_at')
-    .where('project_id', p.id)
-    .orderBy('period_end', 'desc')
-    .first()) as { period_end: string; overall_rag: Rag; submitted_at: string } | undefined;
+  const report = latestReport
+    ? { period_end: latestReport.periodEnd, overall_rag: latestReport.overallRag }
+    : undefined;
   const ms: MilestoneFacts[] = rows.map((m) => ({
     plannedDate: m.planned_date as string,
     forecastDate: (m.forecast_date as string | null) ?? null,
@@ -88,9 +87,7 @@ export async function projectOverview(
   return {
     health,
     reasons,
-    latestReport: report
-      ? { periodEnd: report.period_end, overallRag: report.overall_rag, submittedAt: report.submitted_at }
-      : null,
+    latestReport,
     reportState,
     milestones: counts,
     lateWeightPct: late,

@@ -1,5 +1,7 @@
+import type { CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
 import type { Rag, ReportFrequency } from '../portfolio/portfolio.rules.js';
+import { whereProjectVisible } from './projects.access.js';
 
 /** A project as the use cases see it (camelCase), with its derived health columns. */
 export interface ProjectRecord {
@@ -141,24 +143,87 @@ export interface ProjectPeopleNames {
   sponsorEmail: string | null;
 }
 
-/** The names around a project: its program, manager and sponsor. One query. */
-export async function projectNames(conn: Conn, id: number): Promise<ProjectPeopleNames> {
-  return (await conn('projects')
-    .join('programs as pg', 'pg.id', 'projects.program_id')
-    .leftJoin('users as mu', 'mu.id', 'projects.manager_id')
-    .leftJoin('users as su', 'su.id', 'projects.sponsor_id')
-    .where('projects.id', id)
-    .first(
-      'pg.code as programCode',
-      'pg.name_en as programNameEn',
-      'pg.name_ar as programNameAr',
-      'mu.name_en as managerEn',
-      'mu.name_ar as managerAr',
-      'mu.email as managerEmail',
-      'su.name_en as sponsorEn',
-      'su.name_ar as sponsorAr',
-      'su.email as sponsorEmail',
-    )) as ProjectPeopleNames;
+/** A project's latest status report (by period), as its page shows it. */
+export interface LatestReport {
+  periodEnd: string;
+  overallRag: Rag;
+  submittedAt: string;
+}
+
+/** What every tab of a project page needs, read by projectPageFacts. */
+export interface ProjectPageFacts {
+  /** The projects.* row (snake_case columns, as the page header reads it). */
+  row: Record<string, unknown>;
+  record: ProjectRecord;
+  names: ProjectPeopleNames;
+  latestReport: LatestReport | null;
+}
+
+const NAMES: [keyof ProjectPeopleNames, string][] = [
+  ['programCode', 'pg.code'],
+  ['programNameEn', 'pg.name_en'],
+  ['programNameAr', 'pg.name_ar'],
+  ['managerEn', 'mu.name_en'],
+  ['managerAr', 'mu.name_ar'],
+  ['managerEmail', 'mu.email'],
+  ['sponsorEn', 'su.name_en'],
+  ['sponsorAr', 'su.name_ar'],
+  ['sponsorEmail', 'su.email'],
+];
+
+/**
+ * A project page's facts in one query, when the user may see the project (undefined otherwise):
+ * its row, the names of its program, manager and sponsor, and its latest status report (read by
+ * the report's (project, period) index).
+ */
+export async function projectPageFacts(
+  conn: Conn,
+  user: CurrentUser,
+  id: number,
+): Promise<ProjectPageFacts | undefined> {
+  const found = (await whereProjectVisible(
+    conn('projects')
+      .join('programs as pg', 'pg.id', 'projects.program_id')
+      .leftJoin('users as mu', 'mu.id', 'projects.manager_id')
+      .leftJoin('users as su', 'su.id', 'projects.sponsor_id')
+      .leftJoin('status_reports as sr', function () {
+        this.on(
+          'sr.id',
+          '=',
+          conn.raw(
+            '(select x.id from status_reports x where x.project_id = projects.id order by x.period_end desc limit 1)',
+          ),
+        );
+      })
+      .where('projects.id', id)
+      .select(
+        'projects.*',
+        ...NAMES.map(([k, col]) => `${col} as page__${k}`),
+        'sr.period_end as page__periodEnd',
+        'sr.overall_rag as page__overallRag',
+        'sr.submitted_at as page__submittedAt',
+      ),
+    user,
+  ).first()) as Record<string, unknown> | undefined;
+  if (!found) return undefined;
+  const row: Record<string, unknown> = {};
+  const page: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(found))
+    if (k.startsWith('page__')) page[k.slice(6)] = v;
+    else row[k] = v;
+  const names = Object.fromEntries(NAMES.map(([k]) => [k, page[k] ?? null])) as unknown as ProjectPeopleNames;
+  return {
+    row,
+    record: toProject(row),
+    names,
+    latestReport: page.periodEnd
+      ? {
+          periodEnd: page.periodEnd as string,
+          overallRag: page.overallRag as Rag,
+          submittedAt: page.submittedAt as string,
+        }
+      : null,
+  };
 }
 
 export interface MemberRow {

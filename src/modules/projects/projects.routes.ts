@@ -1,8 +1,8 @@
-import type { Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
 import { actorOf } from '../../http/actor.js';
 import { allow, anyUser, routes } from '../../http/access.js';
 import { formContext } from '../../http/error-handler.js';
-import { ForbiddenError, ValidationError, type FieldErrors } from '../../http/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../http/errors.js';
 import { flash } from '../../http/flash.js';
 import { paramId, parse } from '../../http/validate.js';
 import { formatMoney, moneyInputValue } from '../../i18n/format.js';
@@ -14,7 +14,13 @@ import { PRIORITIES, PROJECT_STATUSES, REPORT_FREQUENCIES } from '../portfolio/p
 import { projectHistory } from './projects.history.js';
 import { projectOverview } from './projects.overview.js';
 import { canManageTeam, fieldsOutside, projectEditMode, type ProjectEditMode } from './projects.policy.js';
-import { projectFacts, projectMembers, projectNames, type ProjectRecord } from './projects.repository.js';
+import {
+  projectFacts,
+  projectMembers,
+  projectPageFacts,
+  type ProjectPageFacts,
+  type ProjectRecord,
+} from './projects.repository.js';
 import {
   addMemberSchema,
   FORM_KEYS,
@@ -76,19 +82,24 @@ export function projectsRoutes(deps: AppDeps): Router {
   }
   const locSep = (req: Request) => (req.locale === 'ar' ? '، ' : ', ');
 
-  async function projectPage(req: Request, res: Response, view: string, tab: string, model: object) {
-    const id = paramId(req.params.id);
-    const project = await svc.get(req.user!, id);
-    const row = await db('projects').where({ id }).first();
-    res.page(view, {
+  /** A project page's facts in one query; 404 when the user may not see the project. */
+  async function pageFacts(req: Request): Promise<ProjectPageFacts> {
+    const facts = await projectPageFacts(db, req.user!, paramId(req.params.id));
+    if (!facts) throw new NotFoundError();
+    return facts;
+  }
+
+  /** The model every tab of the projects module renders with: header, tabs, title, edit link. */
+  function pageModel(req: Request, facts: ProjectPageFacts, tab: string, model: object) {
+    const project = facts.record;
+    return {
       title: `${project.code} · ${req.locale === 'ar' ? project.nameAr : project.nameEn}`,
-      project: row,
+      project: facts.row,
       record: project,
       activeTab: tab,
       editMode: projectEditMode(req.user!, project),
       ...model,
-    });
-    return project;
+    };
   }
 
   r.get('/projects', anyUser, (_req, res) => res.redirect(302, '/portfolio'));
@@ -116,19 +127,24 @@ export function projectsRoutes(deps: AppDeps): Router {
   });
 
   r.get('/projects/:id', anyUser, async (req, res) => {
-    const id = paramId(req.params.id);
-    const project = await svc.get(req.user!, id);
-    const [names, members, overview] = [
-      await projectNames(db, id),
-      await projectMembers(db, id),
-      await projectOverview(db, project, isoDay(deps.clock()), config.health),
-    ];
-    await projectPage(req, res, 'projects/show', 'overview', {
-      names,
-      members,
-      overview,
-      slip: slipThresholds(deps),
-    });
+    const facts = await pageFacts(req);
+    const members = await projectMembers(db, facts.record.id);
+    const overview = await projectOverview(
+      db,
+      facts.record,
+      facts.latestReport,
+      isoDay(deps.clock()),
+      config.health,
+    );
+    res.page(
+      'projects/show',
+      pageModel(req, facts, 'overview', {
+        names: facts.names,
+        members,
+        overview,
+        slip: slipThresholds(deps),
+      }),
+    );
   });
 
   r.get('/projects/:id/edit', anyUser, async (req, res) => {
@@ -151,42 +167,34 @@ export function projectsRoutes(deps: AppDeps): Router {
     res.redirect(303, `/projects/${id}`);
   });
 
-  async function teamModel(req: Request, project: ProjectRecord) {
+  async function teamModel(req: Request, facts: ProjectPageFacts) {
+    const project = facts.record;
     const members = await projectMembers(db, project.id);
     const canManage = canManageTeam(req.user!, project);
-    const names = await projectNames(db, project.id);
     const taken = new Set(members.map((m) => m.userId));
     const candidates = canManage
       ? (await assignablePeople(db, ASSIGNABLE.teamMember)).filter((u) => !taken.has(u.id))
       : [];
-    return {
+    return pageModel(req, facts, 'team', {
       title: req.t('projects:team.title', { code: project.code }),
       members,
-      names,
+      names: facts.names,
       canManage,
       candidates,
-    };
+    });
   }
 
   r.get('/projects/:id/team', anyUser, async (req, res) => {
-    const project = await svc.get(req.user!, paramId(req.params.id));
-    await projectPage(req, res, 'projects/team', 'team', await teamModel(req, project));
+    res.page('projects/team', await teamModel(req, await pageFacts(req)));
   });
 
   r.post('/projects/:id/team', anyUser, async (req, res) => {
-    const id = paramId(req.params.id);
-    const project = await svc.get(req.user!, id);
-    if (!canManageTeam(req.user!, project)) throw new ForbiddenError();
-    formContext(res, 'projects/team', {
-      ...(await teamModel(req, project)),
-      project: await db('projects').where({ id }).first(),
-      record: project,
-      activeTab: 'team',
-      editMode: projectEditMode(req.user!, project),
-    });
-    await svc.addMember(actorOf(req), id, parse(addMemberSchema, req.body));
+    const facts = await pageFacts(req);
+    if (!canManageTeam(req.user!, facts.record)) throw new ForbiddenError();
+    formContext(res, 'projects/team', await teamModel(req, facts));
+    await svc.addMember(actorOf(req), facts.record.id, parse(addMemberSchema, req.body));
     flash(req, 'projects:team.added_ok');
-    res.redirect(303, `/projects/${id}/team`);
+    res.redirect(303, `/projects/${facts.record.id}/team`);
   });
 
   r.post('/projects/:id/team/:userId/remove', anyUser, async (req, res) => {
@@ -198,23 +206,26 @@ export function projectsRoutes(deps: AppDeps): Router {
   });
 
   r.get('/projects/:id/history', anyUser, async (req, res) => {
-    const project = await svc.get(req.user!, paramId(req.params.id));
+    const facts = await pageFacts(req);
     const requested = Math.max(1, Math.min(1_000_000, Math.trunc(Number(req.query.page)) || 1));
     const { rows, total } = await projectHistory(
       db,
-      project.id,
+      facts.record.id,
       HISTORY_PAGE,
       (requested - 1) * HISTORY_PAGE,
     );
     const items = await historyItems(db, rows, req.t, req.locale, (m) =>
       formatMoney(req.locale, m, config.currency),
     );
-    await projectPage(req, res, 'projects/history', 'history', {
-      items,
-      total,
-      page: requested,
-      pages: Math.max(1, Math.ceil(total / HISTORY_PAGE)),
-    });
+    res.page(
+      'projects/history',
+      pageModel(req, facts, 'history', {
+        items,
+        total,
+        page: requested,
+        pages: Math.max(1, Math.ceil(total / HISTORY_PAGE)),
+      }),
+    );
   });
 
   return r.router;
