@@ -7,15 +7,24 @@ import { refreshMetricsWindow } from '../../src/modules/approvals/approvals.metr
 import { APPROVAL_KINDS } from '../../src/modules/approvals/approvals.rules.js';
 import { monthStart } from '../../src/modules/documents/documents.widget.js';
 import { listPortfolioMilestones } from '../../src/modules/milestones/milestones.repository.js';
+import { addDays } from '../../src/modules/portfolio/portfolio.rules.js';
+import { whereProjectVisible } from '../../src/modules/projects/projects.access.js';
 import type { DashboardWidget } from '../../src/modules/module.js';
 import { refreshProjects } from '../../src/modules/portfolio/portfolio.health.js';
 import { isoDay, milestoneSlipDays, type Rag } from '../../src/modules/portfolio/portfolio.rules.js';
+import { dashboardModule } from '../../src/modules/dashboard/index.js';
 import { modules } from '../../src/modules/registry.js';
 import { overdueCutoffs } from '../../src/modules/status-reports/status-reports.rules.js';
 import { triggerNames } from '../../migrations/20261128190000_dashboard_counters.js';
 import { createTestApp, type Agent, type TestContext } from '../helpers/app.js';
 import { buildGovernedProject, buildGateRequest, submitRequest } from '../factories/approvals.js';
-import { buildMilestone, buildProgram, buildProject, buildStatusReport } from '../factories/portfolio.js';
+import {
+  addMember,
+  buildMilestone,
+  buildProgram,
+  buildProject,
+  buildStatusReport,
+} from '../factories/portfolio.js';
 import { countQueries } from '../factories/scene.js';
 
 /**
@@ -542,6 +551,66 @@ describe('dashboard counters: every PMO card equals its figures from scratch aft
   });
 });
 
+describe("dashboard counters: the module's start-up work moves the metrics' window", () => {
+  it('at start-up the decisions older than 365 days leave their groups; the next is timed', async () => {
+    const now = new Date('2026-11-15T09:00:00.000Z');
+    const ctx = await createTestApp({ clock: () => now });
+    try {
+      const pm = await ctx.as('pm');
+      const pmo = await ctx.as('pmo');
+      const { project } = await buildGovernedProject(ctx.db, { manager: pm.user });
+      const ids: number[] = [];
+      for (const p of [project, (await buildGovernedProject(ctx.db, { manager: pm.user })).project])
+        ids.push(
+          await submitRequest(ctx.db, pm.user, p.id, 'change_request', {
+            proposed: { plannedEnd: '2027-01-31' },
+            before: { plannedEnd: '2026-12-31' },
+            justification: 'Vendor delay',
+          }),
+        );
+      for (const id of ids) {
+        const r = await ctx.db('approval_requests').where({ id }).first();
+        expect(
+          (await pmo.post(`/approvals/${id}/decision`, { decision: 'approve', version: r.version })).status,
+        ).to.equal(303);
+      }
+      // One decision 400 days ago, the other 364.
+      const at = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
+      await ctx
+        .db('approval_steps')
+        .where({ request_id: ids[0] })
+        .update({ decided_at: at(400), started_at: at(401) });
+      await ctx
+        .db('approval_steps')
+        .where({ request_id: ids[1] })
+        .update({ decided_at: at(364), started_at: at(365) });
+      const inWindow = async () =>
+        (
+          (await ctx
+            .db('approval_cycle_times')
+            .where({ source: 's', in_window: 1 })
+            .select('decided_at')) as {
+            decided_at: string;
+          }[]
+        ).map((r) => r.decided_at);
+      expect((await inWindow()).sort()).to.deep.equal([at(400), at(364)]);
+      const stop = await dashboardModule.onStart!(ctx.deps);
+      try {
+        expect(await inWindow()).to.deep.equal([at(364)]);
+        const groups = await ctx.db('approval_cycle_groups').where('step_no', 1).select('n');
+        expect(groups.map((g) => Number(g.n))).to.deep.equal([1]);
+        expect(await refreshMetricsWindow(ctx.db, now)).to.deep.equal(
+          new Date(Date.parse(at(364)) + 365 * DAY),
+        );
+      } finally {
+        if (stop) stop();
+      }
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
 describe('dashboard counters: cycle-time quantiles follow every row that joins or leaves a group', () => {
   let ctx: TestContext;
   before(async () => {
@@ -695,6 +764,110 @@ describe('dashboard: the PMO cards run the same queries for a small and a larger
       ])
         expect(many[`pmo:${id}`], id).to.equal(1);
       expect((await pmoAgent.agent.get('/')).status).to.equal(200);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+describe("dashboard: a pm's and a sponsor's cards start from their own projects and show what they showed", () => {
+  it('projects, programs, milestones due and late: equal to the queries over every visible project', async function () {
+    this.timeout(60_000);
+    const now = new Date('2026-11-15T09:00:00Z');
+    const today = isoDay(now);
+    const ctx = await createTestApp({ clock: () => now });
+    try {
+      const db = ctx.db;
+      const pm = await ctx.as('pm');
+      const member = await ctx.as('pm');
+      const sponsor = await ctx.as('sponsor');
+      const programSponsor = await ctx.as('sponsor');
+      const programManager = await ctx.as('pm');
+      const outsider = await ctx.as('pm');
+      const sponsored = await buildProgram(db, { sponsor_id: programSponsor.user.id });
+      const managed = await buildProgram(db, { manager_id: programManager.user.id });
+      const ids: number[] = [];
+      for (let i = 0; i < 14; i++) {
+        const p = await buildProject(db, {
+          program_id: [sponsored.id, managed.id, (await buildProgram(db)).id][i % 3],
+          manager_id: i % 4 === 0 ? pm.user.id : null,
+          sponsor_id: i % 5 === 0 ? sponsor.user.id : null,
+          status: i % 7 === 3 ? 'completed' : 'active',
+          budget_actual: 10_000_000 * i,
+        });
+        if (i % 6 === 1) await addMember(db, p.id, member.user.id);
+        await buildMilestone(db, p.id, { planned_date: addDays(today, -10 - i), status: 'in_progress' });
+        await buildMilestone(db, p.id, { planned_date: addDays(today, 3 + (i % 9)) });
+        await buildMilestone(db, p.id, {
+          planned_date: addDays(today, 30),
+          forecast_date: addDays(today, 40),
+          status: 'in_progress',
+        });
+        ids.push(p.id);
+      }
+      await refreshProjects(db, ids, today, ctx.config.health);
+      const oldCards = async (user: CurrentUser) => {
+        const scoped = () =>
+          whereProjectVisible(db('projects as p'), user, 'p')
+            .whereNot('p.phase', 'closed')
+            .whereNotIn('p.status', ['completed', 'cancelled']);
+        const rows = (await scoped()
+          .select('p.id')
+          .orderByRaw("case p.health when 'red' then 0 when 'amber' then 1 else 2 end")
+          .orderBy('p.code')
+          .limit(10)) as { id: number }[];
+        const health = { green: 0, amber: 0, red: 0 } as Record<Rag, number>;
+        for (const c of (await scoped().select('p.health').count({ n: '*' }).groupBy('p.health')) as {
+          health: Rag;
+          n: unknown;
+        }[])
+          health[c.health] = num(c.n);
+        return { ids: rows.map((r) => Number(r.id)), health };
+      };
+      const oldPrograms = async (user: CurrentUser) => {
+        const rows = (await whereProjectVisible(db('projects as p'), user, 'p')
+          .join('programs as g', 'g.id', 'p.program_id')
+          .select('g.id', 'g.code')
+          .count({ n: '*' })
+          .groupBy('g.id', 'g.code')
+          .orderBy('g.code')) as { id: number; n: unknown }[];
+        return { ids: rows.slice(0, 10).map((r) => [Number(r.id), num(r.n)]), total: rows.length };
+      };
+      for (const a of [pm, member, sponsor, programSponsor, programManager, outsider]) {
+        const user = a.user as CurrentUser;
+        for (const id of [
+          'my-projects',
+          'sponsored-projects',
+          'programs',
+          'milestones-due',
+          'milestones-late',
+        ]) {
+          const w = widget(id);
+          if (!w.roles.includes(user.role)) continue;
+          const got = (await w.load(ctx.deps, user, 'en')) as Record<string, unknown>;
+          const label = `${user.role} ${user.email}: ${id}`;
+          if (id === 'programs') {
+            const rows = got.rows as { id: number; projects: number }[];
+            expect({ ids: rows.map((r) => [r.id, r.projects]), total: got.total }, label).to.deep.equal(
+              await oldPrograms(user),
+            );
+          } else if (id.startsWith('milestones')) {
+            const q =
+              id === 'milestones-late' ? { late: true, today } : { dueUntil: addDays(today, 14), today };
+            const want = await listPortfolioMilestones(db, user, q, 8);
+            const rows = got.rows as { id: number }[];
+            expect({ ids: rows.map((r) => r.id), total: got.total }, label).to.deep.equal({
+              ids: want.rows.map((r) => r.id),
+              total: want.total,
+            });
+          } else {
+            const want = await oldCards(user);
+            const rows = got.rows as { id: number }[];
+            expect({ ids: rows.map((r) => r.id), health: got.health }, label).to.deep.equal(want);
+            expect(got.total, label).to.equal(want.health.green + want.health.amber + want.health.red);
+          }
+        }
+      }
     } finally {
       await ctx.close();
     }

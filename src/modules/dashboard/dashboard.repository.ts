@@ -2,9 +2,20 @@ import type { CurrentUser } from '../../auth/current-user.js';
 import { seesWholePortfolio } from '../../auth/roles.js';
 import type { Conn } from '../../db/knex.js';
 import type { Rag } from '../portfolio/portfolio.rules.js';
-import { whereProgramVisible, whereProjectVisible } from '../projects/projects.access.js';
+import type { Knex } from 'knex';
+import { visibleProjectIds, whereProgramVisible } from '../projects/projects.access.js';
 
 /** Aggregates for the role dashboards, always scoped to what the user may see. */
+
+/**
+ * Projects (aliased `alias`) the user sees. For a pm or sponsor the query starts from their own
+ * projects (visibleProjectIds: a union over indexes), so it reads a few projects however large
+ * the portfolio; those who see the whole portfolio are not restricted.
+ */
+function visibleTo(conn: Conn, qb: Knex.QueryBuilder, user: CurrentUser, alias = 'p'): Knex.QueryBuilder {
+  const ids = visibleProjectIds(conn, user);
+  return ids ? qb.whereIn(`${alias}.id`, ids) : qb;
+}
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
@@ -52,7 +63,7 @@ export async function portfolioCounts(conn: Conn, user: CurrentUser): Promise<Po
     groups = groups.filter((g) => g.health !== null && g.health !== undefined);
   } else {
     const [g, p] = await Promise.all([
-      whereProjectVisible(conn('projects as p'), user, 'p')
+      visibleTo(conn, conn('projects as p'), user)
         .select('p.health', 'p.phase', 'p.status')
         .count({ n: '*' })
         .sum({ bp: 'p.budget_planned', ba: 'p.budget_actual', late: 'p.late_milestones' })
@@ -149,29 +160,32 @@ const CARD_COLUMNS = [
 ];
 
 /**
- * The user's open projects (not closed, completed or cancelled), red first, with each one's next
- * open milestone: three queries.
+ * The user's open projects (not closed, completed or cancelled), red first, the count of each
+ * health beside them, and each one's next open milestone: two queries.
  */
 export async function openProjectCards(
   conn: Conn,
   user: CurrentUser,
   limit: number,
 ): Promise<{ rows: ProjectCard[]; total: number; health: Record<Rag, number> }> {
-  const scoped = () =>
-    whereProjectVisible(conn('projects as p'), user, 'p')
-      .whereNot('p.phase', 'closed')
-      .whereNotIn('p.status', ['completed', 'cancelled']);
-  const [rows, counts] = await Promise.all([
-    scoped()
-      .select(CARD_COLUMNS)
-      .orderByRaw("case p.health when 'red' then 0 when 'amber' then 1 else 2 end")
-      .orderBy('p.code')
-      .limit(limit),
-    scoped().select('p.health').count({ n: '*' }).groupBy('p.health'),
-  ]);
-  const cards = (rows as Record<string, unknown>[]).map(toCard);
-  const health: Record<Rag, number> = { green: 0, amber: 0, red: 0 };
-  for (const c of counts as { health: Rag; n: unknown }[]) health[c.health] = num(c.n);
+  const rows = (await visibleTo(conn, conn('projects as p'), user)
+    .whereNot('p.phase', 'closed')
+    .whereNotIn('p.status', ['completed', 'cancelled'])
+    .select(CARD_COLUMNS)
+    .select(
+      conn.raw("sum(case when p.health = 'green' then 1 else 0 end) over () as n_green"),
+      conn.raw("sum(case when p.health = 'amber' then 1 else 0 end) over () as n_amber"),
+      conn.raw("sum(case when p.health = 'red' then 1 else 0 end) over () as n_red"),
+    )
+    .orderByRaw("case p.health when 'red' then 0 when 'amber' then 1 else 2 end")
+    .orderBy('p.code')
+    .limit(limit)) as Record<string, unknown>[];
+  const cards = rows.map(toCard);
+  const health: Record<Rag, number> = {
+    green: num(rows[0]?.n_green),
+    amber: num(rows[0]?.n_amber),
+    red: num(rows[0]?.n_red),
+  };
   const total = health.green + health.amber + health.red;
   if (cards.length) {
     const open = (await conn('milestones')
@@ -205,7 +219,7 @@ export async function openProjectCards(
 export async function budgetOverruns(conn: Conn, user: CurrentUser, limit: number) {
   const whole = seesWholePortfolio(user.role);
   const scoped = () =>
-    whereProjectVisible(conn('projects as p'), user, 'p').whereRaw('p.budget_actual > p.budget_planned');
+    visibleTo(conn, conn('projects as p'), user).whereRaw('p.budget_actual > p.budget_planned');
   const rowsQuery = scoped()
     .select(CARD_COLUMNS)
     .orderByRaw('(p.budget_actual - p.budget_planned) desc')
@@ -262,7 +276,7 @@ export async function programCards(
           .select(conn.raw('(select count(*) from program_rollups where projects > 0) as total'))
           .orderBy('g.code')
           .limit(limit)
-      : await whereProjectVisible(conn('projects as p'), user, 'p')
+      : await visibleTo(conn, conn('projects as p'), user)
           .join('programs as g', 'g.id', 'p.program_id')
           .select('g.id', 'g.code', 'g.name_en', 'g.name_ar')
           .count({ n: '*' })

@@ -1,10 +1,12 @@
-import { seesWholePortfolio } from '../../auth/roles.js';
+import type { Knex } from 'knex';
+import type { CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
 import type { DashboardWidget } from '../module.js';
 import { addDays, isoDay, milestoneSlipDays, milestoneState } from '../portfolio/portfolio.rules.js';
+import { visibleProjectIds } from '../projects/projects.access.js';
 import {
-  listPortfolioMilestones,
   toMilestone,
+  whereDueBetween,
   whereLate,
   type MilestoneInPortfolio,
 } from './milestones.repository.js';
@@ -12,7 +14,10 @@ import {
 const LIMIT = 8;
 export const DUE_WINDOW_DAYS = 14;
 
-/** Dashboard cards about milestones, scoped to the projects the user sees: two queries each. */
+/**
+ * Dashboard cards about milestones of the projects the user sees, in the order of the milestone
+ * list, with how many there are: one query each, reading neither every milestone nor every project.
+ */
 export const milestoneWidgets: DashboardWidget[] = [
   {
     id: 'milestones-due',
@@ -21,10 +26,11 @@ export const milestoneWidgets: DashboardWidget[] = [
     view: 'milestones/widgets/due',
     async load(deps, user) {
       const today = isoDay(deps.clock());
-      const { rows, total } = await listPortfolioMilestones(
+      const { rows, total } = await milestonesOnDashboard(
         deps.db,
         user,
-        { dueUntil: addDays(today, DUE_WINDOW_DAYS), today },
+        today,
+        (qb) => whereDueBetween(qb, today, addDays(today, DUE_WINDOW_DAYS)),
         LIMIT,
       );
       return {
@@ -42,9 +48,7 @@ export const milestoneWidgets: DashboardWidget[] = [
     view: 'milestones/widgets/late',
     async load(deps, user) {
       const today = isoDay(deps.clock());
-      const { rows, total } = seesWholePortfolio(user.role)
-        ? await lateInPortfolio(deps.db, today, LIMIT)
-        : await listPortfolioMilestones(deps.db, user, { late: true, today }, LIMIT);
+      const { rows, total } = await milestonesOnDashboard(deps.db, user, today, 'late', LIMIT);
       return {
         rows: rows.map((m) => ({ ...m, slipDays: milestoneSlipDays(m, today) })),
         total,
@@ -54,76 +58,90 @@ export const milestoneWidgets: DashboardWidget[] = [
   },
 ];
 
+const COLUMNS = [
+  'm.id',
+  'm.project_id',
+  'm.title_en',
+  'm.title_ar',
+  'm.planned_date',
+  'm.forecast_date',
+  'm.actual_date',
+  'm.percent_complete',
+  'm.weight',
+  'm.owner_id',
+  'o.name_en as owner_en',
+  'o.name_ar as owner_ar',
+  'm.status',
+  'm.notes',
+  'm.version',
+  'm.created_at',
+  'm.updated_at',
+  'p.code as project_code',
+  'p.name_en as project_en',
+  'p.name_ar as project_ar',
+  'p.program_id',
+  'g.code as program_code',
+];
+
 /**
- * The first late milestones of the whole portfolio (in the order of the milestone list) and how
- * many there are: one query that reads neither every late milestone nor every project. The rows
- * are those planned no later than the `limit`-th late milestone, found by reading open milestones
- * in planned order through milestones_open_planned_index (its condition is written out so that the
- * index applies). The count, beside each row, sums `milestone_open_days` (open milestones per
- * planned date, kept by the database): every open milestone planned before today, and those
- * planned later whose forecast slipped past the plan. No row means no late milestone.
+ * The first `limit` milestones (planned date, project code, position) of the projects the user
+ * sees that are late (`'late'`) or meet `condition`, and how many there are: one query.
+ *
+ * - A pm or sponsor: their projects' milestones (visibleProjectIds, then the index on project and
+ *   planned date); the number beside each row.
+ * - The whole portfolio, late: the rows are those planned no later than the `limit`-th late
+ *   milestone, found by reading open milestones in planned order through
+ *   milestones_open_planned_index (its condition written out so that the index applies); the
+ *   number sums `milestone_open_days` (open milestones per planned date, kept by the database):
+ *   every open milestone planned before today, and those planned later whose forecast slipped past
+ *   the plan. No row means no late milestone.
  */
-export async function lateInPortfolio(
+export async function milestonesOnDashboard(
   conn: Conn,
+  user: CurrentUser,
   today: string,
+  condition: 'late' | ((qb: Knex.QueryBuilder) => Knex.QueryBuilder),
   limit: number,
 ): Promise<{ rows: MilestoneInPortfolio[]; total: number }> {
-  const nth = conn('milestones as m2')
-    .select('m2.planned_date')
-    .whereRaw("m2.status not in ('completed', 'cancelled')")
-    .andWhere((w) =>
-      w
-        .where('m2.planned_date', '<', today)
-        .orWhere((x) => x.whereNotNull('m2.forecast_date').andWhereRaw('m2.forecast_date > m2.planned_date')),
-    )
-    .orderBy('m2.planned_date')
-    .limit(1)
-    .offset(limit - 1);
-  const rows = (await whereLate(
-    conn('milestones as m')
-      .join('projects as p', 'p.id', 'm.project_id')
-      .join('programs as g', 'g.id', 'p.program_id')
-      .leftJoin('users as o', 'o.id', 'm.owner_id'),
-    today,
-  )
-    .where('m.planned_date', '<=', conn.raw("coalesce((?), '9999-12-31')", [nth]))
-    .select(
-      'm.id',
-      'm.project_id',
-      'm.title_en',
-      'm.title_ar',
-      'm.planned_date',
-      'm.forecast_date',
-      'm.actual_date',
-      'm.percent_complete',
-      'm.weight',
-      'm.owner_id',
-      'o.name_en as owner_en',
-      'o.name_ar as owner_ar',
-      'm.status',
-      'm.notes',
-      'm.version',
-      'm.created_at',
-      'm.updated_at',
-      'p.code as project_code',
-      'p.name_en as project_en',
-      'p.name_ar as project_ar',
-      'p.program_id',
-      'g.code as program_code',
-    )
+  const ids = visibleProjectIds(conn, user);
+  const qb = conn('milestones as m')
+    .join('projects as p', 'p.id', 'm.project_id')
+    .join('programs as g', 'g.id', 'p.program_id')
+    .leftJoin('users as o', 'o.id', 'm.owner_id')
+    .select(COLUMNS)
     .orderBy([
       { column: 'm.planned_date' },
       { column: 'p.code' },
       { column: 'm.sort_order' },
       { column: 'm.id' },
     ])
-    .select(
+    .limit(limit);
+  if (ids) qb.whereIn('m.project_id', ids);
+  if (condition === 'late') whereLate(qb, today);
+  else condition(qb);
+  if (ids || condition !== 'late') qb.select(conn.raw('count(*) over () as total'));
+  else {
+    const nth = conn('milestones as m2')
+      .select('m2.planned_date')
+      .whereRaw("m2.status not in ('completed', 'cancelled')")
+      .andWhere((w) =>
+        w
+          .where('m2.planned_date', '<', today)
+          .orWhere((x) =>
+            x.whereNotNull('m2.forecast_date').andWhereRaw('m2.forecast_date > m2.planned_date'),
+          ),
+      )
+      .orderBy('m2.planned_date')
+      .limit(1)
+      .offset(limit - 1);
+    qb.where('m.planned_date', '<=', conn.raw("coalesce((?), '9999-12-31')", [nth])).select(
       conn.raw(
         '(select sum(case when planned_date < ? then open_n else slipped_n end) from milestone_open_days) as total',
         [today],
       ),
-    )
-    .limit(limit)) as Record<string, unknown>[];
+    );
+  }
+  const rows = (await qb) as Record<string, unknown>[];
   return {
     rows: rows.map((r) => ({
       ...toMilestone(r),
