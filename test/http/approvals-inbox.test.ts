@@ -100,6 +100,9 @@ describe('approvals inbox: search, filters, counts and paging at scale', () => {
   after(() => ctx.close());
 
   const has = (html: string, id: number) => html.includes(`/approvals/${id}"`);
+  /** A project or program the page names (what a search or a chosen id stands for). */
+  const named = (code: string, name: string) =>
+    `<span class="ltr">${code}</span> — <span dir="auto">${name}</span>`;
 
   it('a project is searched by its code (any case) or part of a name, server-side, kept in the URL', async () => {
     const byCode = await pmo.agent.get('/approvals?scope=all&q=inbox-01');
@@ -107,7 +110,7 @@ describe('approvals inbox: search, filters, counts and paging at scale', () => {
     expect(has(byCode.text, requestId)).to.equal(true);
     expect(has(byCode.text, otherRequestId)).to.equal(false);
     expect(byCode.text).to.contain('name="q" value="inbox-01"');
-    expect(byCode.text).to.contain('INBOX-01 — Quay wall renewal');
+    expect(byCode.text).to.contain(named('INBOX-01', 'Quay wall renewal'));
     expect(byCode.text).not.to.contain('id="f-project"');
 
     const byName = await pmo.agent.get(`/approvals?scope=all&q=${encodeURIComponent('جدار')}`);
@@ -186,14 +189,14 @@ describe('approvals inbox: search, filters, counts and paging at scale', () => {
     expect(many.text).to.contain('name="programQ"');
     expect(many.text).not.to.contain('id="f-program"');
     const found = await pmo.agent.get('/approvals?scope=all&programQ=harbour');
-    expect(found.text).to.contain('INBOX-PG — Harbour works');
+    expect(found.text).to.contain(named('INBOX-PG', 'Harbour works'));
     expect(has(found.text, requestId)).to.equal(true);
     expect(has(found.text, otherRequestId)).to.equal(false);
     // a program id from an old link still filters, and is named
     const byId = await pmo.agent.get(`/approvals?scope=all&program=${project.program_id}`);
     expect(has(byId.text, requestId)).to.equal(true);
     expect(has(byId.text, otherRequestId)).to.equal(false);
-    expect(byId.text).to.contain('INBOX-PG — Harbour works');
+    expect(byId.text).to.contain(named('INBOX-PG', 'Harbour works'));
     expect(byId.text).to.contain(`name="program" value="${project.program_id}"`);
     // more matches than a search names: the requests of all of them
     const bulk = await pmo.agent.get('/approvals?scope=all&programQ=bulk');
