@@ -41,25 +41,84 @@ const translators = new Map<Locale, TFunction>();
  */
 export function translator(locale: Locale): TFunction {
   let t = translators.get(locale);
-  if (!t) translators.set(locale, (t = remembering(i18n().getFixedT(locale))));
+  if (!t) translators.set(locale, (t = remembering(i18n().getFixedT(locale), locale)));
   return t;
 }
 
 const REMEMBER_AT_MOST = 10_000;
 
-function remembering(t: TFunction): TFunction {
+/** Options that change what i18next looks up (plurals, context, language): left to i18next. */
+const LOOKUP_OPTIONS = new Set([
+  'count',
+  'context',
+  'ordinal',
+  'lng',
+  'lngs',
+  'ns',
+  'defaultValue',
+  'returnObjects',
+  'returnDetails',
+  'keySeparator',
+  'nsSeparator',
+  'interpolation',
+  'replace',
+  'postProcess',
+]);
+
+type Filler = (params: Record<string, unknown>) => string | undefined;
+
+/**
+ * A message's text split at its `{{name}}` places, filled without i18next: interpolating through
+ * i18next costs tens of microseconds a call, and a table row may ask for several messages with
+ * parameters. Only plain messages qualify (no nesting, formats or deep names); a filler answers
+ * undefined when a value is missing or not a string or number, and i18next then does the work.
+ */
+function fillerOf(locale: Locale, key: string): Filler | null {
+  const at = key.indexOf(':');
+  const ns = at > 0 ? key.slice(0, at) : 'common';
+  const path = at > 0 ? key.slice(at + 1) : key;
+  const raw = i18n().getResource(locale, ns, path) as unknown;
+  if (typeof raw !== 'string' || raw.includes('$t(')) return null;
+  const parts = raw.split(/\{\{\s*([^{}]*?)\s*\}\}/);
+  const names = parts.filter((_, i) => i % 2 === 1);
+  if (names.some((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n) || n === '-')) return null;
+  return (params) => {
+    let out = '';
+    for (let i = 0; i < parts.length; i++) {
+      if (i % 2 === 0) out += parts[i];
+      else {
+        const v = params[parts[i]];
+        if (typeof v === 'string') out += v;
+        else if (typeof v === 'number') out += String(v);
+        else return undefined;
+      }
+    }
+    return out;
+  };
+}
+
+function remembering(t: TFunction, locale: Locale): TFunction {
   const known = new Map<string, unknown>();
+  const fillers = new Map<string, Filler | null>();
   const call = t as unknown as (...args: unknown[]) => unknown;
   const fn = (key: unknown, ...rest: unknown[]) => {
-    const plain =
-      typeof key === 'string' &&
-      (rest.length === 0 ||
-        (rest.length === 1 &&
-          typeof rest[0] === 'object' &&
-          rest[0] !== null &&
-          Object.getPrototypeOf(rest[0]) === Object.prototype &&
-          Object.keys(rest[0]).length === 0));
-    if (!plain) return call(key, ...rest);
+    if (typeof key !== 'string' || rest.length > 1) return call(key, ...rest);
+    const opts = rest[0];
+    if (opts !== undefined) {
+      if (typeof opts !== 'object' || opts === null || Object.getPrototypeOf(opts) !== Object.prototype)
+        return call(key, ...rest);
+      const names = Object.keys(opts);
+      if (names.length > 0) {
+        if (names.some((n) => LOOKUP_OPTIONS.has(n))) return call(key, ...rest);
+        let filler = fillers.get(key);
+        if (filler === undefined) {
+          filler = fillerOf(locale, key);
+          if (fillers.size < REMEMBER_AT_MOST) fillers.set(key, filler);
+        }
+        const filled = filler?.(opts as Record<string, unknown>);
+        return filled === undefined ? call(key, ...rest) : filled;
+      }
+    }
     if (known.has(key)) return known.get(key);
     const value = call(key);
     if (known.size < REMEMBER_AT_MOST) known.set(key, value);
