@@ -82,9 +82,32 @@ export class ReportCache {
   }
 }
 
-/** The newest audit entry's id: changes whenever anything a report shows has changed. */
+/**
+ * Audited actions that change nothing a report shows: signing in and out, a user's password or
+ * language, reading notifications, a refused upload, a snapshot taken. Without them, every sign-in
+ * would throw away every kept report.
+ */
+export const ACTIONS_NOT_IN_REPORTS = [
+  'auth.login',
+  'auth.logout',
+  'user.password',
+  'user.language',
+  'notification.read',
+  'notification.read_all',
+  'document.upload_refused',
+  'report_snapshot.create',
+] as const;
+
+/**
+ * The newest audit entry that can change a report: changes whenever anything a report shows has
+ * changed. Read backwards along the primary key, so it stops at the first such entry.
+ */
 export async function dataVersion(db: Db): Promise<number> {
-  const row = (await db('audit_log').max('id as id').first()) as { id: number | string | null } | undefined;
+  const row = (await db('audit_log')
+    .select('id')
+    .whereNotIn('action', ACTIONS_NOT_IN_REPORTS)
+    .orderBy('id', 'desc')
+    .first()) as { id: number | string } | undefined;
   return Number(row?.id ?? 0);
 }
 
