@@ -230,6 +230,27 @@ function portfolioBase(conn: Conn, user: CurrentUser, q: PortfolioMilestoneQuery
   return qb;
 }
 
+/** A milestone's columns with its project's and program's (joined as p and g, owner as o). */
+export const PORTFOLIO_COLUMNS = [
+  ...COLUMNS,
+  'p.code as project_code',
+  'p.name_en as project_en',
+  'p.name_ar as project_ar',
+  'p.program_id',
+  'g.code as program_code',
+];
+
+export function toMilestoneInPortfolio(r: Record<string, unknown>): MilestoneInPortfolio {
+  return {
+    ...toMilestone(r),
+    projectCode: r.project_code as string,
+    projectEn: r.project_en as string,
+    projectAr: r.project_ar as string,
+    programId: Number(r.program_id),
+    programCode: r.program_code as string,
+  };
+}
+
 /** One page of the milestones the user may see, in planned-date order, and the total (two queries). */
 export async function listPortfolioMilestones(
   conn: Conn,
@@ -240,14 +261,7 @@ export async function listPortfolioMilestones(
 ): Promise<{ rows: MilestoneInPortfolio[]; total: number }> {
   const rowsQuery = portfolioBase(conn, user, q)
     .leftJoin('users as o', 'o.id', 'm.owner_id')
-    .select([
-      ...COLUMNS,
-      'p.code as project_code',
-      'p.name_en as project_en',
-      'p.name_ar as project_ar',
-      'p.program_id',
-      'g.code as program_code',
-    ])
+    .select(PORTFOLIO_COLUMNS)
     .orderBy([
       { column: 'm.planned_date' },
       { column: 'p.code' },
@@ -259,14 +273,7 @@ export async function listPortfolioMilestones(
     rowsQuery,
     limit === null ? Promise.resolve(null) : portfolioBase(conn, user, q).count({ n: '*' }).first(),
   ]);
-  const list = (rows as Record<string, unknown>[]).map((r): MilestoneInPortfolio => ({
-    ...toMilestone(r),
-    projectCode: r.project_code as string,
-    projectEn: r.project_en as string,
-    projectAr: r.project_ar as string,
-    programId: Number(r.program_id),
-    programCode: r.program_code as string,
-  }));
+  const list = (rows as Record<string, unknown>[]).map(toMilestoneInPortfolio);
   const total = count ? Number((count as { n: number | string }).n) : list.length;
   return { rows: list, total };
 }

@@ -5,7 +5,8 @@ import type { DashboardWidget } from '../module.js';
 import { addDays, isoDay, milestoneSlipDays, milestoneState } from '../portfolio/portfolio.rules.js';
 import { visibleProjectIds } from '../projects/projects.access.js';
 import {
-  toMilestone,
+  PORTFOLIO_COLUMNS,
+  toMilestoneInPortfolio,
   whereDueBetween,
   whereLate,
   type MilestoneInPortfolio,
@@ -58,31 +59,6 @@ export const milestoneWidgets: DashboardWidget[] = [
   },
 ];
 
-const COLUMNS = [
-  'm.id',
-  'm.project_id',
-  'm.title_en',
-  'm.title_ar',
-  'm.planned_date',
-  'm.forecast_date',
-  'm.actual_date',
-  'm.percent_complete',
-  'm.weight',
-  'm.owner_id',
-  'o.name_en as owner_en',
-  'o.name_ar as owner_ar',
-  'm.status',
-  'm.notes',
-  'm.version',
-  'm.created_at',
-  'm.updated_at',
-  'p.code as project_code',
-  'p.name_en as project_en',
-  'p.name_ar as project_ar',
-  'p.program_id',
-  'g.code as program_code',
-];
-
 /**
  * The first `limit` milestones (planned date, project code, position) of the projects the user
  * sees that are late (`'late'`) or meet `condition`, and how many there are: one query.
@@ -108,7 +84,7 @@ export async function milestonesOnDashboard(
     .join('projects as p', 'p.id', 'm.project_id')
     .join('programs as g', 'g.id', 'p.program_id')
     .leftJoin('users as o', 'o.id', 'm.owner_id')
-    .select(COLUMNS)
+    .select(PORTFOLIO_COLUMNS)
     .orderBy([
       { column: 'm.planned_date' },
       { column: 'p.code' },
@@ -143,14 +119,7 @@ export async function milestonesOnDashboard(
   }
   const rows = (await qb) as Record<string, unknown>[];
   return {
-    rows: rows.map((r) => ({
-      ...toMilestone(r),
-      projectCode: r.project_code as string,
-      projectEn: r.project_en as string,
-      projectAr: r.project_ar as string,
-      programId: Number(r.program_id),
-      programCode: r.program_code as string,
-    })),
+    rows: rows.map(toMilestoneInPortfolio),
     total: Number(rows[0]?.total ?? 0),
   };
 }

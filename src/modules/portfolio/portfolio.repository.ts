@@ -180,17 +180,18 @@ function rollupSubquery(conn: Conn, user: CurrentUser): Knex.QueryBuilder {
     .groupBy('rp.program_id');
 }
 
-/** The roll-up of a row of sums named n, bp, ba, pxb, ps, g, a, r. */
-function rollupOf(r: Record<string, unknown> | undefined): ProgramRollup {
+/** The roll-up of a row of sums named n, bp, ba, pxb, ps, g, a, r (after `prefix`). */
+function rollupOf(r: Record<string, unknown> | undefined, prefix = ''): ProgramRollup {
+  const v = (name: string) => num(r?.[prefix + name]);
   return programRollupFromTotals({
-    projects: num(r?.n),
-    budgetPlanned: num(r?.bp),
-    budgetActual: num(r?.ba),
-    progressTimesBudget: num(r?.pxb),
-    progressSum: num(r?.ps),
-    green: num(r?.g),
-    amber: num(r?.a),
-    red: num(r?.r),
+    projects: v('n'),
+    budgetPlanned: v('bp'),
+    budgetActual: v('ba'),
+    progressTimesBudget: v('pxb'),
+    progressSum: v('ps'),
+    green: v('g'),
+    amber: v('a'),
+    red: v('r'),
   });
 }
 
@@ -329,16 +330,7 @@ function totalsQuery(conn: Conn, user: CurrentUser): Knex.QueryBuilder {
 function totalsOf(r: Record<string, unknown> | undefined): PortfolioTotals {
   return {
     programs: num(r?.t_programs),
-    rollup: programRollupFromTotals({
-      projects: num(r?.t_n),
-      budgetPlanned: num(r?.t_bp),
-      budgetActual: num(r?.t_ba),
-      progressTimesBudget: num(r?.t_pxb),
-      progressSum: num(r?.t_ps),
-      green: num(r?.t_g),
-      amber: num(r?.t_a),
-      red: num(r?.t_r),
-    }),
+    rollup: rollupOf(r, 't_'),
   };
 }
 
