@@ -125,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
     config,
     modules.flatMap((m) => m.nav ?? []),
     modules.flatMap((m) => (m.pageLocals ? [m.pageLocals(deps)] : [])),
+    { db, clock: deps.clock },
   );
 
   // Contributions modules make to shared pages: dashboard widgets and project-page tabs.

@@ -67,6 +67,7 @@ const envSchema = z.object({
   KPI_AT_RISK_PCT: num(0, 100).default(10),
   KPI_OFF_TRACK_PCT: num(0, 100).default(25),
   REPORT_CACHE_MB: int(0, 4096).default(64),
+  PAGE_CACHE_MB: int(0, 4096).default(32),
   BENCH_COUNT_QUERIES: bool.default(false),
 });
 
@@ -109,6 +110,8 @@ export interface Config {
   readonly kpi: { readonly lateDays: number; readonly atRiskPct: number; readonly offTrackPct: number };
   /** Memory for finished report PDFs kept for their next reader (0: none kept). */
   readonly reports: { readonly cacheBytes: number };
+  /** Memory for the kept bodies of the heaviest pages (render.ts `res.keptPage`). */
+  readonly pages: { readonly cacheBytes: number };
   /** Benchmarks only: count SQL queries per request and serve the tally (src/db/query-counter.ts). */
   readonly benchCountQueries: boolean;
 }
@@ -194,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     kpi: { lateDays: e.KPI_LATE_DAYS, atRiskPct: e.KPI_AT_RISK_PCT, offTrackPct: e.KPI_OFF_TRACK_PCT },
     reports: { cacheBytes: e.REPORT_CACHE_MB * 1024 * 1024 },
+    pages: { cacheBytes: e.PAGE_CACHE_MB * 1024 * 1024 },
     benchCountQueries: e.BENCH_COUNT_QUERIES,
   };
   return deepFreeze(config);

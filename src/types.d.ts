@@ -15,6 +15,15 @@ declare global {
     interface Response {
       /** Renders a view inside the layout. */
       page(view: string, model?: Record<string, unknown>, status?: number): void;
+      /**
+       * Renders a read-only view inside the layout, keeping the view's HTML until the data changes
+       * (src/http/render.ts). `scope` names whose copy it is: a role or a user.
+       */
+      keptPage(
+        view: string,
+        scope: string,
+        build: () => Promise<Record<string, unknown> & { keep?: boolean }>,
+      ): void;
     }
   }
 }

@@ -113,7 +113,7 @@ async function measure(
   const url = server.url + pathname;
   if (kind !== 'ceiling') await drained(server);
   // Fetched twice alone: the first warms up (templates, code paths; a report is built and kept),
-  // the second is timed (a report is then its kept copy: see src/modules/reports/reports.cache.ts).
+  // the second is timed (a report is then its kept copy: see src/http/kept.ts).
   const tFirst = performance.now();
   let check = await fetch(url, { headers, redirect: 'manual' });
   let bytes = (await check.arrayBuffer()).byteLength;

@@ -6,6 +6,7 @@ import knexFactory from 'knex';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/knex.js';
 import { migrateLatest } from '../../src/db/migrate.js';
+import { audit } from '../../src/modules/audit/audit.service.js';
 
 /**
  * One migrated template database per test run; each test file gets its own copy (a file copy on
@@ -109,4 +110,13 @@ export async function cleanupAll(): Promise<void> {
     await admin.destroy();
   }
   fs.rmSync(tmpRoot, { recursive: true, force: true });
+}
+
+/**
+ * Writes an audit entry, as every change made through Masar does: pages and reports kept until
+ * the data changes (src/db/data-version.ts) are built afresh after it. For tests that change rows
+ * with factories (which write no audit entries) and then need the page built, not its kept copy.
+ */
+export async function moveDataVersion(db: Db): Promise<void> {
+  await db.transaction((trx) => audit(trx, null, { action: 'test.fixture', entity: 'test' }));
 }

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import supertest from 'supertest';
 import { createTestApp, type Agent, type TestContext } from '../helpers/app.js';
 import { buildProgram, buildProject, buildProjects } from '../factories/portfolio.js';
+import { moveDataVersion } from '../helpers/db.js';
 
 /** Collects the response body as bytes (supertest parses only text types by default). */
 function binary(res: supertest.Response, cb: (err: Error | null, body: unknown) => void) {
@@ -167,6 +168,7 @@ describe('portfolio: list, filters, totals and exports', () => {
       const queries = async () => {
         let n = 0;
         const on = () => n++;
+        await moveDataVersion(fresh.db); // the page is built, not its kept copy (render.ts)
         fresh.db.on('query', on);
         const res = await viewer.agent.get('/portfolio?sort=next');
         fresh.db.removeListener('query', on);
@@ -350,6 +352,7 @@ describe('portfolio: bounded programs, search filters and constant queries in a 
         const count = async (c: TestContext, a: Agent, url: string) => {
           let n = 0;
           const on = () => n++;
+          await moveDataVersion(c.db); // the page is built, not its kept copy (render.ts)
           c.db.on('query', on);
           const res = await a.agent.get(url);
           c.db.removeListener('query', on);

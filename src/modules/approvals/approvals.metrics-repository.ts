@@ -3,6 +3,7 @@ import type { CurrentUser } from '../../auth/current-user.js';
 import { seesWholePortfolio } from '../../auth/roles.js';
 import { isPg, type Conn, type Db } from '../../db/knex.js';
 import { whereProjectVisible } from '../projects/projects.access.js';
+import { audit } from '../audit/audit.service.js';
 import { quantile, quantileAt, quantileRanks, type CycleGroup } from './approvals.metrics.js';
 
 /**
@@ -216,14 +217,21 @@ async function cycleGroupsSince(conn: Conn, since: string): Promise<CycleGroup[]
 export async function refreshMetricsWindow(db: Db, now: Date): Promise<Date | null> {
   const since = new Date(now.getTime() - METRICS_WINDOW_MS).toISOString();
   await db.transaction(async (trx) => {
-    await trx('approval_cycle_times')
+    const left = await trx('approval_cycle_times')
       .where('in_window', 1)
       .where('decided_at', '<', since)
       .update({ in_window: 0 });
-    await trx('approval_cycle_times')
+    const entered = await trx('approval_cycle_times')
       .where('in_window', 0)
       .where('decided_at', '>=', since)
       .update({ in_window: 1 });
+    // audited when it moved anything, which also moves the data version of kept pages
+    if (left || entered)
+      await audit(trx, null, {
+        action: 'approval.metrics_window',
+        entity: 'approval_cycle_times',
+        after: { since, left, entered },
+      });
   });
   const row = (await db('approval_cycle_times').where('in_window', 1).min({ d: 'decided_at' }).first()) as
     { d: string | null } | undefined;

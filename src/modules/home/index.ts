@@ -9,10 +9,14 @@ export const homeModule: MasarModule = {
   name: 'home',
   routes(deps) {
     const r = routes();
-    r.get('/', anyUser, async (req, res) => {
-      const all = (req.app.locals.widgets ?? []) as DashboardWidget[];
-      const widgets = await loadDashboard(deps, all, req.user!, req.locale, req.log ?? deps.logger);
-      res.page('home/index', { title: req.t('home:title'), widgets });
+    // Kept until the data changes (render.ts), one copy per user (it greets them by name); a
+    // dashboard with a card that failed to load is not kept.
+    r.get('/', anyUser, (req, res) => {
+      res.keptPage('home/index', `user:${req.user!.id}`, async () => {
+        const all = (req.app.locals.widgets ?? []) as DashboardWidget[];
+        const widgets = await loadDashboard(deps, all, req.user!, req.locale, req.log ?? deps.logger);
+        return { title: req.t('home:title'), widgets, keep: !widgets.some((w) => w.failed) };
+      });
     });
     return r.router;
   },

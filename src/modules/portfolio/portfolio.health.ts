@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import type { Conn, Db } from '../../db/knex.js';
+import { audit } from '../audit/audit.service.js';
 import {
   isoDay,
   milestoneState,
@@ -111,14 +112,16 @@ export async function refreshStaleProjects(db: Db, today: Date, th: Config['heal
       .where((q) => q.whereNull('health_computed_on').orWhere('health_computed_on', '<', day))
       .limit(500);
     if (rows.length === 0) return total;
-    await db.transaction((trx) =>
-      refreshProjects(
-        trx,
-        rows.map((r: { id: number }) => r.id),
-        day,
-        th,
-      ),
-    );
+    const ids = rows.map((r: { id: number }) => r.id);
+    await db.transaction(async (trx) => {
+      await refreshProjects(trx, ids, day, th);
+      // a system change like any other: audited, which also moves the data version of kept pages
+      await audit(trx, null, {
+        action: 'project.health_refresh',
+        entity: 'project',
+        after: { day, projects: ids },
+      });
+    });
     total += rows.length;
   }
 }

@@ -2,6 +2,7 @@ import type { Request, Router } from 'express';
 import { anyUser, routes } from '../../http/access.js';
 import { sendExport, type ExportFormat } from '../../http/export.js';
 import { isoDay } from './portfolio.rules.js';
+import { visibilityScope } from '../projects/projects.access.js';
 import type { AppDeps } from '../module.js';
 import { projectExportColumns } from './portfolio.export.js';
 import {
@@ -56,36 +57,39 @@ function exportQuery(req: Request): string {
 export function portfolioRoutes(deps: AppDeps): Router {
   const r = routes();
 
-  r.get('/portfolio', anyUser, async (req, res) => {
+  // Kept until the data changes (render.ts): one copy per role for the roles that see everything.
+  r.get('/portfolio', anyUser, (req, res) => {
     const user = req.user!;
-    const q = parseProjectListQuery(req.query);
-    const filter = filterOf(q);
-    const filtered = Object.values(filter).some((v) => v !== undefined);
-    const { programs, totals } = await programOverview(deps.db, user, PROGRAMS_SHOWN);
-    // Without filters the list is everything the user sees: its totals are the portfolio's.
-    const known = filtered
-      ? undefined
-      : {
-          total: totals.rollup.projects,
-          budgetPlanned: totals.rollup.budgetPlanned,
-          budgetActual: totals.rollup.budgetActual,
-        };
-    const list = await projectPage(deps.db, user, filter, sortOf(q), req.locale, q.page, PAGE_SIZE, known);
-    const options = await filterOptions(deps.db, user, q);
-    res.page('portfolio/index', {
-      title: req.t('portfolio:title'),
-      programs,
-      totals,
-      list,
-      filter: q,
-      sort: sortOf(q),
-      options,
-      phases: PHASES,
-      statuses: PROJECT_STATUSES,
-      healths: HEALTHS,
-      exportQuery: exportQuery(req),
-      filtered,
-      slip: slipThresholds(deps),
+    res.keptPage('portfolio/index', visibilityScope(user), async () => {
+      const q = parseProjectListQuery(req.query);
+      const filter = filterOf(q);
+      const filtered = Object.values(filter).some((v) => v !== undefined);
+      const { programs, totals } = await programOverview(deps.db, user, PROGRAMS_SHOWN);
+      // Without filters the list is everything the user sees: its totals are the portfolio's.
+      const known = filtered
+        ? undefined
+        : {
+            total: totals.rollup.projects,
+            budgetPlanned: totals.rollup.budgetPlanned,
+            budgetActual: totals.rollup.budgetActual,
+          };
+      const list = await projectPage(deps.db, user, filter, sortOf(q), req.locale, q.page, PAGE_SIZE, known);
+      const options = await filterOptions(deps.db, user, q);
+      return {
+        title: req.t('portfolio:title'),
+        programs,
+        totals,
+        list,
+        filter: q,
+        sort: sortOf(q),
+        options,
+        phases: PHASES,
+        statuses: PROJECT_STATUSES,
+        healths: HEALTHS,
+        exportQuery: exportQuery(req),
+        filtered,
+        slip: slipThresholds(deps),
+      };
     });
   });
 

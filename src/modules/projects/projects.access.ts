@@ -12,6 +12,14 @@ import { NotFoundError } from '../../http/errors.js';
  * Anything else answers 404.
  */
 
+/**
+ * Whose copy of a kept page (render.ts `res.keptPage`) a user reads: the roles that see the whole
+ * portfolio share one copy per role; anyone else has their own.
+ */
+export function visibilityScope(user: CurrentUser): string {
+  return seesWholePortfolio(user.role) ? `role:${user.role}` : `user:${user.id}`;
+}
+
 /** Restricts a query on projects (aliased `alias`) to those the user may see. */
 export function whereProjectVisible(
   qb: Knex.QueryBuilder,

@@ -14,7 +14,8 @@ import { visiblePrograms, visibleProjects } from './reports.repository.js';
 import { writeReport, type PreparedReport, type ReportEnv } from './reports.output.js';
 import { centerQuerySchema, snapshotNameSchema, type CenterQuery } from './reports.schema.js';
 import { contributedSections } from './reports.sections.js';
-import { dataVersion, hourOf, ReportCache } from './reports.cache.js';
+import { dataVersion, hourOf } from '../../db/data-version.js';
+import { KeptCache } from '../../http/kept.js';
 import { listSnapshots, readSnapshot, takeSnapshot } from './reports.service.js';
 
 /** RFC 6266 / RFC 5987: an ASCII fallback and the UTF-8 form of the same name. */
@@ -26,7 +27,7 @@ export function contentDisposition(fileName: string): string {
 export function reportsRoutes(deps: AppDeps): Router {
   const { db, config, logger } = deps;
   const r = routes();
-  const cache = new ReportCache(config.reports.cacheBytes);
+  const cache = new KeptCache<Buffer>(config.reports.cacheBytes, (pdf) => pdf.length);
 
   const envOf = async (req: Request): Promise<ReportEnv> => ({
     db,
@@ -38,7 +39,7 @@ export function reportsRoutes(deps: AppDeps): Router {
   });
 
   /**
-   * Sends a prepared report: a kept copy when its data has not changed (reports.cache.ts), else
+   * Sends a prepared report: a kept copy when its data has not changed (src/http/kept.ts), else
    * built and streamed, a copy kept for the next reader. `scope` names the report (kind and id).
    * A client that leaves early only stops the build.
    */
@@ -65,7 +66,7 @@ export function reportsRoutes(deps: AppDeps): Router {
     const tap = (chunk: Buffer) => {
       if (!keep) return;
       size += chunk.length;
-      if (size > cache.maxEntryBytes) {
+      if (size > cache.maxEntrySize) {
         keep = false;
         chunks.length = 0;
       } else chunks.push(chunk);

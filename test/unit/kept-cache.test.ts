@@ -1,42 +1,46 @@
 import { expect } from 'chai';
-import { hourOf, ReportCache } from '../../src/modules/reports/reports.cache.js';
+import { hourOf } from '../../src/db/data-version.js';
+import { KeptCache } from '../../src/http/kept.js';
 
 const bytes = (n: number, fill = 1) => Buffer.alloc(n, fill);
 
-describe('reports cache (unit)', () => {
+/** A cache of byte buffers, as the reports keep. */
+const cache = (max: number, entry?: number) => new KeptCache<Buffer>(max, (b) => b.length, entry);
+
+describe('kept answers cache (unit)', () => {
   it('keeps copies within its byte budget, dropping the least recently used first', () => {
-    const c = new ReportCache(300, 150);
+    const c = cache(300, 150);
     c.set('a', bytes(100));
     c.set('b', bytes(100));
     expect(c.get('a')).to.have.length(100); // a is now the most recently used
     c.set('c', bytes(100));
-    expect(c.size).to.deep.equal({ entries: 3, bytes: 300 });
+    expect(c.size).to.deep.equal({ entries: 3, size: 300 });
     c.set('d', bytes(100));
     expect(c.get('b')).to.equal(undefined);
     expect(c.get('a')).to.have.length(100);
-    expect(c.size.bytes).to.equal(300);
+    expect(c.size.size).to.equal(300);
   });
 
-  it('does not keep a copy larger than its per-report limit, nor anything when disabled', () => {
-    const c = new ReportCache(1000, 150);
+  it('does not keep a copy larger than its per-entry limit, nor anything when disabled', () => {
+    const c = cache(1000, 150);
     c.set('big', bytes(151));
     expect(c.get('big')).to.equal(undefined);
-    const off = new ReportCache(0);
+    const off = cache(0);
     expect(off.enabled).to.equal(false);
     off.set('x', bytes(1));
     expect(off.get('x')).to.equal(undefined);
   });
 
   it('replaces a copy under the same key without counting it twice', () => {
-    const c = new ReportCache(1000, 500);
+    const c = cache(1000, 500);
     c.set('a', bytes(100));
     c.set('a', bytes(200, 2));
-    expect(c.size).to.deep.equal({ entries: 1, bytes: 200 });
+    expect(c.size).to.deep.equal({ entries: 1, size: 200 });
     expect(c.get('a')![0]).to.equal(2);
   });
 
   it('lets readers wait for a build in progress, which then keeps its result', async () => {
-    const c = new ReportCache(1000, 500);
+    const c = cache(1000, 500);
     const done = c.begin('k');
     const waiting = c.inProgress('k')!;
     expect(waiting).to.be.a('promise');
