@@ -32,6 +32,7 @@ const envSchema = z.object({
       message: 'must start with postgres:// or sqlite:',
     })
     .optional(),
+  SQLITE_READERS: int(0, 16).default(4),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
   TRUST_PROXY: bool.default(false),
@@ -80,7 +81,12 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly database:
-    | { readonly client: 'sqlite'; readonly filename: string }
+    | {
+        readonly client: 'sqlite';
+        readonly filename: string;
+        /** Connections that only read, beside the one that writes (src/db/knex.ts); 0: one for all. */
+        readonly readers?: number;
+      }
     | { readonly client: 'pg'; readonly url: string };
   readonly sessionSecret: string;
   readonly sessionIdleMinutes: number;
@@ -156,12 +162,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   let database: Config['database'];
   if (!e.DATABASE_URL) {
-    database = { client: 'sqlite', filename: path.join(dataDir, 'masar.sqlite') };
+    database = { client: 'sqlite', filename: path.join(dataDir, 'masar.sqlite'), readers: e.SQLITE_READERS };
   } else if (e.DATABASE_URL.startsWith('postgres')) {
     database = { client: 'pg', url: e.DATABASE_URL };
   } else {
     const file = e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, '');
-    database = { client: 'sqlite', filename: file === ':memory:' ? file : path.resolve(ROOT, file) };
+    database =
+      file === ':memory:'
+        ? { client: 'sqlite', filename: file }
+        : { client: 'sqlite', filename: path.resolve(ROOT, file), readers: e.SQLITE_READERS };
   }
   const config: Config = {
     env: e.NODE_ENV,

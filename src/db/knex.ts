@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { Pool } from 'tarn';
 import type { Config } from '../config.js';
 import { migrationSource } from './migration-source.js';
 
@@ -47,7 +48,76 @@ export function knexConfig(database: Config['database']): Knex.Config {
 }
 
 export function createDb(database: Config['database']): Db {
-  return knexFactory(knexConfig(database));
+  const db = knexFactory(knexConfig(database));
+  if (database.client === 'sqlite' && database.filename !== ':memory:' && (database.readers ?? 0) > 0)
+    addReaders(db, database.readers!);
+  return db;
+}
+
+/** What a reader connection runs: plain queries for rows, outside any transaction. */
+const READ_METHODS = new Set(['select', 'first', 'pluck']);
+
+interface RawSqlite {
+  exec(sql: string, cb: (err: Error | null) => void): void;
+}
+interface RunnerInternals {
+  connection?: unknown;
+  ensureConnection(
+    cb: (runner: RunnerInternals, params: unknown) => unknown,
+    params: unknown,
+  ): Promise<unknown>;
+}
+interface ClientInternals {
+  runner(builder: { _method?: string; _connection?: unknown }): RunnerInternals;
+  acquireRawConnection(): Promise<RawSqlite>;
+  destroyRawConnection(conn: RawSqlite): Promise<void>;
+  destroy(cb?: unknown): Promise<void>;
+}
+
+/**
+ * SQLite in WAL mode lets readers work beside the one writer. The writer stays the knex pool's
+ * single connection (every transaction, write and raw statement runs there, one after another);
+ * plain queries for rows made outside a transaction go to up to `count` read-only connections
+ * (`PRAGMA query_only`), so that one request's reads do not wait behind another's, and their work
+ * runs on libuv's threads in parallel. A read sees everything committed before it starts, as on
+ * the one connection; a transaction's own reads stay on its connection.
+ */
+function addReaders(db: Knex, count: number): void {
+  const client = db.client as unknown as ClientInternals;
+  const exec = (conn: RawSqlite, sql: string) =>
+    new Promise<void>((resolve, reject) => conn.exec(sql, (err) => (err ? reject(err) : resolve())));
+  const readers = new Pool<RawSqlite>({
+    create: async () => {
+      const conn = await client.acquireRawConnection();
+      await exec(conn, 'PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;');
+      return conn;
+    },
+    destroy: (conn) => client.destroyRawConnection(conn),
+    min: 0,
+    max: count,
+    acquireTimeoutMillis: 60_000,
+    idleTimeoutMillis: 60_000,
+  });
+  const runner = client.runner.bind(client);
+  client.runner = (builder) => {
+    const r = runner(builder);
+    if (!READ_METHODS.has(builder._method ?? '') || builder._connection) return r;
+    r.ensureConnection = async (cb, params) => {
+      const conn = await readers.acquire().promise;
+      try {
+        r.connection = conn;
+        return await cb(r, params);
+      } finally {
+        readers.release(conn);
+      }
+    };
+    return r;
+  };
+  const destroy = client.destroy.bind(client);
+  client.destroy = async (cb) => {
+    await readers.destroy();
+    return destroy(cb);
+  };
 }
 
 export function isPg(db: Conn): boolean {

@@ -10,7 +10,11 @@ describe('config', () => {
   it('defaults to SQLite under the data directory', () => {
     const dir = dataDir();
     const c = loadConfig({ DATA_DIR: dir });
-    expect(c.database).to.deep.equal({ client: 'sqlite', filename: path.join(dir, 'masar.sqlite') });
+    expect(c.database).to.deep.equal({
+      client: 'sqlite',
+      filename: path.join(dir, 'masar.sqlite'),
+      readers: 4,
+    });
     expect(c.port).to.equal(3000);
     expect(c.defaultLocale).to.equal('en');
     expect(c.workweek.weekendDays).to.deep.equal([5, 6]);
