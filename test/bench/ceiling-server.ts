@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +7,9 @@ import express from 'express';
 /**
  * The ceiling the benchmark compares Masar with: a bare Express "hello" route, and a bare Express
  * + EJS page (cached template, no session, no database) rendering a table whose HTML is about as
- * large as the page measured (CEILING_BYTES). Run as a child process: PORT, CEILING_BYTES.
+ * large as the page measured (CEILING_BYTES); and a bare Express answer of a file held in memory
+ * (CEILING_FILE: the same bytes as a kept report, whose cost for the load generator depends on
+ * its content as well as its size). Run as a child process: PORT, CEILING_BYTES, CEILING_FILE.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = express();
@@ -50,6 +53,11 @@ app.get('/hello', (_req, res) => {
 });
 app.get('/table', (_req, res) => {
   res.render('table', { title: 'Portfolio', rows: data });
+});
+const file = process.env.CEILING_FILE ? fs.readFileSync(process.env.CEILING_FILE) : Buffer.alloc(0);
+app.get('/file', (_req, res) => {
+  res.type('application/pdf').setHeader('Content-Length', String(file.length));
+  res.end(file);
 });
 app.get('/size', async (_req, res) => {
   res.json({ rows, bytes: Buffer.byteLength(await render(rows)) });

@@ -17,6 +17,7 @@ import { contributedSections } from './reports.sections.js';
 import { dataVersion, hourOf } from '../../db/data-version.js';
 import { KeptCache } from '../../http/kept.js';
 import { listSnapshots, readSnapshot, takeSnapshot } from './reports.service.js';
+import { canSeeProgram, canSeeProject } from '../projects/projects.access.js';
 
 /** RFC 6266 / RFC 5987: an ASCII fallback and the UTF-8 form of the same name. */
 export function contentDisposition(fileName: string): string {
@@ -24,10 +25,16 @@ export function contentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
+/** A finished report kept for its next reader: the PDF and the name it is downloaded under. */
+interface KeptReport {
+  pdf: Buffer;
+  fileName: string;
+}
+
 export function reportsRoutes(deps: AppDeps): Router {
   const { db, config, logger } = deps;
   const r = routes();
-  const cache = new KeptCache<Buffer>(config.reports.cacheBytes, (pdf) => pdf.length);
+  const cache = new KeptCache<KeptReport>(config.reports.cacheBytes, (k) => k.pdf.length + 256);
 
   const envOf = async (req: Request): Promise<ReportEnv> => ({
     db,
@@ -39,27 +46,48 @@ export function reportsRoutes(deps: AppDeps): Router {
   });
 
   /**
-   * Sends a prepared report: a kept copy when its data has not changed (src/http/kept.ts), else
-   * built and streamed, a copy kept for the next reader. `scope` names the report (kind and id).
-   * A client that leaves early only stops the build.
+   * Sends a report: a kept copy when its data has not changed (src/http/kept.ts), else prepared,
+   * built and streamed, a copy kept for the next reader. `scope` names the report (kind and id);
+   * `visible` is asked first, so a report the reader may not see answers 404 whether or not a copy
+   * is kept, and a kept copy costs neither the preparation nor the build. Readers asking for a
+   * report being built wait for that build. A client that leaves early only stops the build.
    */
-  const send = async (req: Request, res: Response, env: ReportEnv, report: PreparedReport, scope: string) => {
-    res.status(200);
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', contentDisposition(report.fileName));
-    res.setHeader('Cache-Control', 'private, no-store');
+  const send = async (
+    req: Request,
+    res: Response,
+    scope: string,
+    visible: () => Promise<boolean>,
+    prepare: (env: ReportEnv) => Promise<PreparedReport>,
+  ) => {
+    if (!(await visible())) throw new NotFoundError();
+    const env = await envOf(req);
     const key = cache.enabled
       ? [scope, env.locale, env.reader.id, await dataVersion(db), hourOf(env.now)].join('|')
       : null;
+    const headers = (fileName: string) => {
+      res.status(200);
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', contentDisposition(fileName));
+      res.setHeader('Cache-Control', 'private, no-store');
+    };
     if (key) {
       const kept = cache.get(key) ?? (await cache.inProgress(key));
       if (kept) {
-        res.setHeader('Content-Length', String(kept.length));
-        res.end(kept);
+        headers(kept.fileName);
+        res.setHeader('Content-Length', String(kept.pdf.length));
+        res.end(kept.pdf);
         return;
       }
     }
     const done = key ? cache.begin(key) : null;
+    let report: PreparedReport;
+    try {
+      report = await prepare(env);
+    } catch (err) {
+      done?.(null);
+      throw err;
+    }
+    headers(report.fileName);
     const chunks: Buffer[] = [];
     let size = 0;
     let keep = done !== null;
@@ -73,7 +101,7 @@ export function reportsRoutes(deps: AppDeps): Router {
     };
     try {
       await writeReport(env, report, res, done ? tap : undefined);
-      done?.(keep ? Buffer.concat(chunks) : null);
+      done?.(keep ? { pdf: Buffer.concat(chunks), fileName: report.fileName } : null);
     } catch (err) {
       done?.(null);
       if (err instanceof ReportAborted) return;
@@ -132,22 +160,37 @@ export function reportsRoutes(deps: AppDeps): Router {
     return res.redirect(303, `/reports/projects/${Number(q.project)}.pdf${lang}`);
   });
 
+  // Any user may ask for the portfolio report: it shows what they see (its copies are per reader).
   r.get('/reports/portfolio.pdf', anyUser, async (req, res) => {
-    const env = await envOf(req);
-    await send(req, res, env, await preparePortfolioReport(env, { kind: 'portfolio' }), 'portfolio');
+    await send(
+      req,
+      res,
+      'portfolio',
+      async () => true,
+      (env) => preparePortfolioReport(env, { kind: 'portfolio' }),
+    );
   });
 
   r.get('/reports/programs/:id.pdf', anyUser, async (req, res) => {
-    const env = await envOf(req);
     const programId = paramId(req.params.id);
-    const report = await preparePortfolioReport(env, { kind: 'program', programId });
-    await send(req, res, env, report, `program:${programId}`);
+    await send(
+      req,
+      res,
+      `program:${programId}`,
+      () => canSeeProgram(db, req.user!, programId),
+      (env) => preparePortfolioReport(env, { kind: 'program', programId }),
+    );
   });
 
   r.get('/reports/projects/:id.pdf', anyUser, async (req, res) => {
-    const env = await envOf(req);
     const projectId = paramId(req.params.id);
-    await send(req, res, env, await prepareProjectReport(env, projectId), `project:${projectId}`);
+    await send(
+      req,
+      res,
+      `project:${projectId}`,
+      () => canSeeProject(db, req.user!, projectId),
+      (env) => prepareProjectReport(env, projectId),
+    );
   });
 
   // Snapshots hold the whole portfolio: only whole-portfolio roles see them (others: 404).
