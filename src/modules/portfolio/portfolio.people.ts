@@ -1,6 +1,7 @@
 import type { Role } from '../../auth/roles.js';
 import type { Conn } from '../../db/knex.js';
 import { ValidationError } from '../../http/errors.js';
+import { likePattern } from '../../db/util.js';
 
 /**
  * Who may be put in which seat of a program or project (the "assignable values" of the forms and
@@ -40,6 +41,35 @@ export async function assignablePeople(
       if (ids.length) w.orWhereIn('id', ids);
     })
     .orderBy('name_en')) as PersonOption[];
+}
+
+/**
+ * Active users of these roles, except `exclude`, whose English or Arabic name or email contains
+ * `text` (all of them when it is empty), by English name; at most `limit`. For pickers that would
+ * otherwise list every user: the caller asks for one more than it shows to know there are more.
+ */
+export async function findAssignablePeople(
+  conn: Conn,
+  roles: readonly Role[],
+  text: string,
+  exclude: number[],
+  limit: number,
+): Promise<PersonOption[]> {
+  const q = conn('users')
+    .select('id', 'name_en as nameEn', 'name_ar as nameAr', 'email', 'role')
+    .where('active', true)
+    .whereIn('role', roles as Role[]);
+  if (exclude.length) q.whereNotIn('id', exclude);
+  if (text) {
+    const like = likePattern(text.toLowerCase());
+    q.where((w) =>
+      w
+        .whereRaw("lower(name_en) like ? escape '\\'", [like])
+        .orWhereRaw("lower(name_ar) like ? escape '\\'", [like])
+        .orWhereRaw("lower(email) like ? escape '\\'", [like]),
+    );
+  }
+  return (await q.orderBy('name_en').orderBy('id').limit(limit)) as PersonOption[];
 }
 
 /**

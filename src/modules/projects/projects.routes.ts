@@ -7,7 +7,7 @@ import { flash } from '../../http/flash.js';
 import { paramId, parse } from '../../http/validate.js';
 import { formatMoney, moneyInputValue } from '../../i18n/format.js';
 import type { AppDeps } from '../module.js';
-import { ASSIGNABLE, assignablePeople } from '../portfolio/portfolio.people.js';
+import { ASSIGNABLE, assignablePeople, findAssignablePeople } from '../portfolio/portfolio.people.js';
 import { isoDay } from '../portfolio/portfolio.rules.js';
 import { slipThresholds } from '../portfolio/portfolio.routes.js';
 import { PRIORITIES, PROJECT_STATUSES, REPORT_FREQUENCIES } from '../portfolio/portfolio.values.js';
@@ -32,6 +32,8 @@ import { createProjectsService } from './projects.service.js';
 import { fieldLabel, historyItems } from './projects.view-model.js';
 
 const HISTORY_PAGE = 50;
+/** Beyond this many people who could join a team, the team tab asks for a name or email first. */
+export const PICK_MAX = 40;
 
 export function projectsRoutes(deps: AppDeps): Router {
   const { db, config } = deps;
@@ -171,16 +173,29 @@ export function projectsRoutes(deps: AppDeps): Router {
     const project = facts.record;
     const members = await projectMembers(db, project.id);
     const canManage = canManageTeam(req.user!, project);
-    const taken = new Set(members.map((m) => m.userId));
-    const candidates = canManage
-      ? (await assignablePeople(db, ASSIGNABLE.teamMember)).filter((u) => !taken.has(u.id))
+    // Who can be added: a list to choose from while it is short; beyond PICK_MAX people, a search
+    // by name or email first (an organisation has thousands of users).
+    // (the add form carries the search along, so that a refused form comes back as it was)
+    const asked = req.method === 'GET' ? req.query.person : (req.body as Record<string, unknown>)?.person;
+    const find = typeof asked === 'string' ? asked.trim().slice(0, 100) : '';
+    const found = canManage
+      ? await findAssignablePeople(
+          db,
+          ASSIGNABLE.teamMember,
+          find,
+          members.map((m) => m.userId),
+          PICK_MAX + 1,
+        )
       : [];
     return pageModel(req, facts, 'team', {
       title: req.t('projects:team.title', { code: project.code }),
       members,
       names: facts.names,
       canManage,
-      candidates,
+      candidates: found.length > PICK_MAX ? [] : found,
+      tooMany: found.length > PICK_MAX,
+      find,
+      pickMax: PICK_MAX,
     });
   }
 
