@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -8,6 +8,7 @@ import { createAuthService } from './auth/auth.service.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createPassport } from './auth/passport.js';
 import { SessionStore } from './auth/session-store.js';
+import { readsOnWriter } from './db/knex.js';
 import { queryCounter } from './db/query-counter.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { localeMiddleware } from './http/locale.js';
@@ -100,7 +101,11 @@ export function createApp(deps: AppDeps): Express {
       name: 'masar.sid',
       secret: config.sessionSecret,
       store: new SessionStore(
-        { knex: db, createTable: false, cleanupInterval: config.env === 'test' ? 0 : 10 * 60_000 },
+        {
+          knex: readsOnWriter(db),
+          createTable: false,
+          cleanupInterval: config.env === 'test' ? 0 : 10 * 60_000,
+        },
         // the idle expiry is written at most once a minute (a tenth of the idle time when shorter)
         Math.min(60_000, (config.sessionIdleMinutes * 60_000) / 10),
       ),
@@ -119,6 +124,7 @@ export function createApp(deps: AppDeps): Express {
   const passport = createPassport(db, auth);
   app.use(passport.initialize());
   app.use(passport.session());
+  app.use(saveSessionBeforeRedirect);
   app.use(localeMiddleware(config));
   installRenderer(
     app,
@@ -138,4 +144,22 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
+}
+
+/**
+ * A form sent (POST) and answered with a redirect saves its session before the redirect goes out.
+ * express-session saves a changed session while the response is already being written, and a
+ * browser may follow a redirect before that save is done: the next page would miss what the form
+ * left in the session (its flash message). Saved first, the session is not written a second time.
+ */
+function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      // (a session ended by signing out is gone: nothing to save)
+      if (!req.session) return redirect(...args);
+      req.session.save((err) => (err ? next(err) : redirect(...args)));
+    }) as Response['redirect'];
+  }
+  next();
 }

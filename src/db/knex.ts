@@ -54,6 +54,21 @@ export function createDb(database: Config['database']): Db {
   return db;
 }
 
+const ON_WRITER = Symbol('reads on the writer');
+
+/**
+ * The same database, but reads also run on the writing connection, in order after the writes
+ * already queued there. For state written after the response has started: express-session saves
+ * a changed session while the response is going out, so a browser following a redirect can ask
+ * for the session before that save commits; read on the writer, the read waits for it (the flash
+ * message of a form sent is never lost). Without read connections it is `db` itself.
+ */
+export function readsOnWriter(db: Db): Db {
+  const view = db.withUserParams({});
+  (view.client as unknown as Record<symbol, unknown>)[ON_WRITER] = true;
+  return view;
+}
+
 /** What a reader connection runs: plain queries for rows, outside any transaction. */
 const READ_METHODS = new Set(['select', 'first', 'pluck']);
 
@@ -68,7 +83,11 @@ interface RunnerInternals {
   ): Promise<unknown>;
 }
 interface ClientInternals {
-  runner(builder: { _method?: string; _connection?: unknown }): RunnerInternals;
+  runner(builder: {
+    _method?: string;
+    _connection?: unknown;
+    client?: Record<symbol, unknown>;
+  }): RunnerInternals;
   acquireRawConnection(): Promise<RawSqlite>;
   destroyRawConnection(conn: RawSqlite): Promise<void>;
   destroy(cb?: unknown): Promise<void>;
@@ -101,7 +120,8 @@ function addReaders(db: Knex, count: number): void {
   const runner = client.runner.bind(client);
   client.runner = (builder) => {
     const r = runner(builder);
-    if (!READ_METHODS.has(builder._method ?? '') || builder._connection) return r;
+    if (!READ_METHODS.has(builder._method ?? '') || builder._connection || builder.client?.[ON_WRITER])
+      return r;
     r.ensureConnection = async (cb, params) => {
       const conn = await readers.acquire().promise;
       try {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createDb, type Db } from '../../src/db/knex.js';
+import { createDb, readsOnWriter, type Db } from '../../src/db/knex.js';
 import { buildUser } from '../factories/users.js';
 import { freshDb, isPostgresRun } from '../helpers/db.js';
 
@@ -42,6 +42,25 @@ describe('SQLite read connections beside the one writer', function () {
     await db('users').where({ id: user.id }).update({ name_en: 'Plain, updated' });
     expect((await db('users').where({ id: user.id }).first('name_en')).name_en).to.equal('Plain, updated');
     expect(await db.raw('PRAGMA query_only')).to.deep.equal([{ query_only: 0 }]);
+  });
+
+  it('reads on the writer, after the writes queued there, through readsOnWriter (sessions)', async () => {
+    const user = await buildUser(db, { role: 'pm', nameEn: 'Queued' });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inside!: () => void;
+    const started = new Promise<void>((r) => (inside = r));
+    const trx = db.transaction(async (t) => {
+      await t('users').where({ id: user.id }).update({ name_en: 'Committed first' });
+      inside();
+      await held;
+    });
+    await started;
+    const read = readsOnWriter(db)('users').where({ id: user.id }).first('name_en');
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await trx;
+    expect((await read).name_en).to.equal('Committed first');
   });
 
   it('uses the one connection for everything when SQLITE_READERS is 0', async () => {
