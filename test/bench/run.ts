@@ -6,6 +6,7 @@ import knexFactory from 'knex';
 import { args } from '../../src/cli/cli.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/knex.js';
+import { audit } from '../../src/modules/audit/audit.service.js';
 import { ROOT } from '../../src/paths.js';
 import { buildDataset, sizeFor, type DatasetResult } from './dataset.js';
 import { PROXY_HEADERS, signIn } from './http.js';
@@ -320,6 +321,12 @@ async function measureSize(
         fileCeiling = await ceilingFile(file);
       }
     }
+    for (const [name, perSecond] of WHILE_CHANGING) {
+      if (opts.only && !opts.only.includes(name)) continue;
+      pages.push(
+        await whileChanging(env, perSecond, () => measure(server, name, 'page', '/portfolio', headers)),
+      );
+    }
     if (!ceilingPages.length) ceilingPages = await ceiling(60_000);
     const ejs = ceilingPages[1];
     for (const p of [...pages, ...ceilingPages]) p.ratio = ejs.rps ? p.rps / ejs.rps : null;
@@ -362,6 +369,34 @@ async function measureSize(
     ceilingPages = [...ceilingPages, fileCeiling];
   }
   return { projects, dataset, pages, ceiling: ceilingPages, upload, serverPeakRssMb: serverPeakRssMb ?? 0 };
+}
+
+/**
+ * The portfolio page while another process (on the same database) records changes: each moves the
+ * data version, so the next request builds the page afresh (src/http/render.ts).
+ */
+const WHILE_CHANGING: [string, number][] = [['portfolio page (5 changes/s)', 5]];
+
+async function whileChanging<T>(
+  env: Record<string, string>,
+  perSecond: number,
+  run: () => Promise<T>,
+): Promise<T> {
+  const db = createDb(loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent' }).database);
+  let stop = false;
+  const writer = (async () => {
+    while (!stop) {
+      await db.transaction((trx) => audit(trx, null, { action: 'bench.change', entity: 'bench' }));
+      await new Promise((r) => setTimeout(r, 1000 / perSecond));
+    }
+  })();
+  try {
+    return await run();
+  } finally {
+    stop = true;
+    await writer;
+    await db.destroy();
+  }
 }
 
 /** Pages Masar keeps until the data changes, measured again with nothing kept (PAGE_CACHE_MB=0). */
