@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Conn } from './knex.js';
 
 /** The id of a row inserted with `.returning('id')`, on SQLite and PostgreSQL alike. */
@@ -17,6 +18,17 @@ export function columnsOf(values: Record<string, unknown>): Record<string, unkno
   for (const [k, v] of Object.entries(values))
     if (v !== undefined) out[k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] = v;
   return out;
+}
+
+/**
+ * Restricts `qb` to rows where any of `columns` (qualified names) contains `text`, ignoring case,
+ * with LIKE's wildcards in the text taken literally. On SQLite and PostgreSQL alike.
+ */
+export function whereContains(qb: Knex.QueryBuilder, columns: string[], text: string): Knex.QueryBuilder {
+  const like = likePattern(text.toLowerCase());
+  return qb.where((w) => {
+    for (const c of columns) w.orWhereRaw("lower(??) like ? escape '\\'", [c, like]);
+  });
 }
 
 /** Escapes a user's search text for LIKE (with ESCAPE '\'). */

@@ -411,32 +411,32 @@ const BUILT_EACH_TIME: [string, string][] = [
  * binary streams of a PDF than for the same number of ASCII bytes).
  */
 async function ceilingFile(file: string): Promise<PageResult> {
-  const proc = await startProcess({
-    script: 'test/bench/ceiling-server.ts',
-    port: PORT_CEILING,
-    env: { NODE_ENV: 'production', PORT: String(PORT_CEILING), CEILING_FILE: file },
-    readyPath: '/hello',
-  });
-  try {
-    return await measure(proc, "Express, the portfolio PDF's bytes", 'ceiling', '/file', {});
-  } finally {
-    await proc.stop();
-  }
+  return withCeilingServer({ CEILING_FILE: file }, (proc) =>
+    measure(proc, "Express, the portfolio PDF's bytes", 'ceiling', '/file', {}),
+  );
 }
 
 async function ceiling(bytes: number): Promise<PageResult[]> {
   log(`  (ceiling: bare Express "hello", and bare Express + EJS at ${Math.round(bytes / 1024)} KB)`);
+  return withCeilingServer({ CEILING_BYTES: String(bytes) }, async (proc) => [
+    await measure(proc, 'Express hello', 'ceiling', '/hello', {}),
+    await measure(proc, 'Express + EJS table', 'ceiling', '/table', {}),
+  ]);
+}
+
+/** Runs `work` against the bare Express server (test/bench/ceiling-server.ts), then stops it. */
+async function withCeilingServer<T>(
+  env: Record<string, string>,
+  work: (proc: Proc) => Promise<T>,
+): Promise<T> {
   const proc = await startProcess({
     script: 'test/bench/ceiling-server.ts',
     port: PORT_CEILING,
-    env: { NODE_ENV: 'production', PORT: String(PORT_CEILING), CEILING_BYTES: String(bytes) },
+    env: { NODE_ENV: 'production', PORT: String(PORT_CEILING), ...env },
     readyPath: '/hello',
   });
   try {
-    return [
-      await measure(proc, 'Express hello', 'ceiling', '/hello', {}),
-      await measure(proc, 'Express + EJS table', 'ceiling', '/table', {}),
-    ];
+    return await work(proc);
   } finally {
     await proc.stop();
   }

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../../auth/current-user.js';
 import type { Role } from '../../auth/roles.js';
-import { isPg, type Conn } from '../../db/knex.js';
-import { bool, likePattern } from '../../db/util.js';
+import type { Conn } from '../../db/knex.js';
+import { bool, whereContains } from '../../db/util.js';
 import {
   visibleProgramIds,
   visibleProjectIds,
@@ -425,15 +425,8 @@ export interface Resolved {
 }
 
 /** Case-insensitive "contains" on a code and the names, LIKE wildcards taken literally. */
-function whereText(qb: Knex.QueryBuilder, conn: Conn, alias: string, text: string): Knex.QueryBuilder {
-  const op = isPg(conn) ? 'ilike' : 'like';
-  const like = likePattern(text);
-  return qb.where((w) =>
-    w
-      .whereRaw(`${alias}.code ${op} ? escape '\\'`, [like])
-      .orWhereRaw(`${alias}.name_en ${op} ? escape '\\'`, [like])
-      .orWhereRaw(`${alias}.name_ar ${op} ? escape '\\'`, [like]),
-  );
+function whereText(qb: Knex.QueryBuilder, alias: string, text: string): Knex.QueryBuilder {
+  return whereContains(qb, [`${alias}.code`, `${alias}.name_en`, `${alias}.name_ar`], text);
 }
 
 /**
@@ -454,7 +447,7 @@ async function resolve(
   };
   const exact = (await rows(conn(`${table} as t`).where('t.code', text.toUpperCase()))) as Match[];
   if (exact.length) return { matches: exact, more: false, set: toProjects([exact[0].id]) };
-  const found = (await whereText(rows(conn(`${table} as t`)), conn, 't', text)
+  const found = (await whereText(rows(conn(`${table} as t`)), 't', text)
     .orderBy('t.code')
     .limit(SEARCH_MATCHES + 1)) as Match[];
   if (found.length <= SEARCH_MATCHES)
@@ -463,7 +456,7 @@ async function resolve(
     matches: found.slice(0, SEARCH_MATCHES),
     more: true,
     set: toProjects((c: Conn) => {
-      const all = whereText(c(`${table} as t`).select('t.id'), c, 't', text);
+      const all = whereText(c(`${table} as t`).select('t.id'), 't', text);
       return visible ? all.whereIn('t.id', visible) : all;
     }),
   };

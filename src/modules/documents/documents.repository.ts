@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Conn } from '../../db/knex.js';
-import { insertOne, likePattern } from '../../db/util.js';
+import { insertOne, whereContains } from '../../db/util.js';
 import { approvalState, type ApprovalState, type Category } from './documents.rules.js';
 
 /** Documents and versions: knex queries, rows mapped to camelCase here and nowhere else. */
@@ -124,14 +124,7 @@ export async function listDocuments(
     .where('d.project_id', projectId)
     .modify((qb) => {
       if (f.category) qb.andWhere('d.category', f.category);
-      if (f.q) {
-        const p = likePattern(f.q.toLowerCase());
-        qb.andWhere((w) =>
-          w
-            .whereRaw("lower(d.title_en) like ? escape '\\'", [p])
-            .orWhereRaw("lower(d.title_ar) like ? escape '\\'", [p]),
-        );
-      }
+      if (f.q) whereContains(qb, ['d.title_en', 'd.title_ar'], f.q);
     })
     .orderBy([
       { column: 'v.uploaded_at', order: 'desc' },

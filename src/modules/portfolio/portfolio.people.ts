@@ -1,7 +1,7 @@
 import type { Role } from '../../auth/roles.js';
 import type { Conn } from '../../db/knex.js';
 import { ValidationError } from '../../http/errors.js';
-import { likePattern } from '../../db/util.js';
+import { whereContains } from '../../db/util.js';
 
 /**
  * Who may be put in which seat of a program or project (the "assignable values" of the forms and
@@ -60,15 +60,7 @@ export async function findAssignablePeople(
     .where('active', true)
     .whereIn('role', roles as Role[]);
   if (exclude.length) q.whereNotIn('id', exclude);
-  if (text) {
-    const like = likePattern(text.toLowerCase());
-    q.where((w) =>
-      w
-        .whereRaw("lower(name_en) like ? escape '\\'", [like])
-        .orWhereRaw("lower(name_ar) like ? escape '\\'", [like])
-        .orWhereRaw("lower(email) like ? escape '\\'", [like]),
-    );
-  }
+  if (text) whereContains(q, ['name_en', 'name_ar', 'email'], text);
   return (await q.orderBy('name_en').orderBy('id').limit(limit)) as PersonOption[];
 }
 

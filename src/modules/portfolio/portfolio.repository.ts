@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../../auth/current-user.js';
 import type { Conn } from '../../db/knex.js';
-import { likePattern } from '../../db/util.js';
+import { whereContains } from '../../db/util.js';
 import type { Locale } from '../../i18n/locales.js';
 import { programFactsOf } from '../programs/programs.repository.js';
 import { seesWholePortfolio } from '../../auth/roles.js';
@@ -372,7 +372,6 @@ export function programList(conn: Conn, user: CurrentUser, limit: number, offset
 /** Programs whose code is the text, or, when none is, whose code or name contains it. */
 function programsMatching(conn: Conn, text: string): Knex.QueryBuilder {
   const exact = text.trim().toUpperCase();
-  const like = likePattern(text.toLowerCase());
   return conn('programs as sg')
     .select('sg.id')
     .where((w) =>
@@ -381,26 +380,14 @@ function programsMatching(conn: Conn, text: string): Knex.QueryBuilder {
         .orWhere((o) =>
           o
             .whereNotExists((x) => x.select(1).from('programs as sg2').where('sg2.code', exact))
-            .andWhere((l) =>
-              l
-                .whereRaw("lower(sg.code) like ? escape '\\'", [like])
-                .orWhereRaw("lower(sg.name_en) like ? escape '\\'", [like])
-                .orWhereRaw("lower(sg.name_ar) like ? escape '\\'", [like]),
-            ),
+            .andWhere((l) => whereContains(l, ['sg.code', 'sg.name_en', 'sg.name_ar'], text)),
         ),
     );
 }
 
 /** People whose name, in either language, contains the text. */
 function peopleMatching(conn: Conn, text: string): Knex.QueryBuilder {
-  const like = likePattern(text.toLowerCase());
-  return conn('users as su2')
-    .select('su2.id')
-    .where((l) =>
-      l
-        .whereRaw("lower(su2.name_en) like ? escape '\\'", [like])
-        .orWhereRaw("lower(su2.name_ar) like ? escape '\\'", [like]),
-    );
+  return whereContains(conn('users as su2').select('su2.id'), ['su2.name_en', 'su2.name_ar'], text);
 }
 
 /** The visible projects matching the filter (no ordering, no columns chosen). */
@@ -415,15 +402,7 @@ function filtered(conn: Conn, user: CurrentUser, f: ProjectFilter): Knex.QueryBu
   if (f.programText) q.whereIn('projects.program_id', programsMatching(conn, f.programText));
   if (f.managerText) q.whereIn('projects.manager_id', peopleMatching(conn, f.managerText));
   if (f.sponsorText) q.whereIn('projects.sponsor_id', peopleMatching(conn, f.sponsorText));
-  if (f.q) {
-    const like = likePattern(f.q.toLowerCase());
-    q.where((w) =>
-      w
-        .whereRaw("lower(projects.code) like ? escape '\\'", [like])
-        .orWhereRaw("lower(projects.name_en) like ? escape '\\'", [like])
-        .orWhereRaw("lower(projects.name_ar) like ? escape '\\'", [like]),
-    );
-  }
+  if (f.q) whereContains(q, ['projects.code', 'projects.name_en', 'projects.name_ar'], f.q);
   return q;
 }
 
